@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import LodestoneCore
+
+/// The `lodestone` command: one executable, one subcommand per job.
+@main
+struct Lodestone: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lodestone",
+        abstract: "Self-hosted crypto deposit watcher and HD wallet service.",
+        subcommands: [Derive.self, Xpub.self, AddressCommand.self, MnemonicCommand.self]
+    )
+
+    /// Runs the command; every failure ends as one line on stderr and a non-zero exit.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CoreError {
+            fail(error.description)
+        } catch let error as CLIError {
+            fail(error.message)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }  // --help, --version
+            let lines = fullMessage(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            let first = lines.first { !$0.isEmpty } ?? "invalid arguments"
+            fail(first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : first, code: code.rawValue)
+        }
+    }
+
+    static func fail(_ message: String, code: Int32 = 1) -> Never {
+        FileHandle.standardError.write(Data(("lodestone: " + message + "\n").utf8))
+        Foundation.exit(code)
+    }
+}
+
+/// A command-line failure with a message for the user.
+struct CLIError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}

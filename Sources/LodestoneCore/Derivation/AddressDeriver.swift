@@ -1,0 +1,91 @@
+/// Derives a network's deposit addresses by index. Build one per scheme and reuse it: the
+/// account and chain nodes are derived once, so each address costs one child derivation.
+public struct AddressDeriver: Sendable {
+    /// The scheme addresses follow.
+    public let scheme: DerivationScheme
+    private let source: Source
+
+    private enum Source: Sendable {
+        case privateChain(ExtendedPrivateKey)  // the external chain node m/…/account'/0
+        case publicChain(ExtendedPublicKey)  // the same node, watch-only
+        case ed25519Root(SLIP10Ed25519Key)  // m/44'/501'
+    }
+
+    /// A deriver that holds the seed's nodes (required for Solana).
+    public init(scheme: DerivationScheme, seed: SecretBytes) throws(CoreError) {
+        self.scheme = scheme
+        if scheme.network.family == .solana {
+            source = .ed25519Root(try SLIP10Ed25519Key(seed: seed).derive(scheme.accountPath))
+        } else {
+            source = .privateChain(try ExtendedPrivateKey(seed: seed).derive(scheme.accountPath).child(0))
+        }
+    }
+
+    /// A watch-only deriver from the account-level extended public key (`m/purpose'/coin'/account'`).
+    ///
+    /// The key's version must fit the network (mainnet or test) and, for SLIP-0132 versions, the script;
+    /// its depth must be 3 and its child number the scheme's hardened account.
+    public init(scheme: DerivationScheme, accountKey: ExtendedPublicKey, version: KeyVersion) throws(CoreError) {
+        guard scheme.network.family != .solana else {
+            throw .unsupported(
+                "Solana keys are ed25519 (SLIP-0010), which has no public derivation: derive from the seed instead")
+        }
+        guard version.isMainnet == scheme.network.isMainnet else {
+            throw .extendedKeyNetworkMismatch(
+                "\(version) is a \(version.isMainnet ? "mainnet" : "test network") key, \(scheme.network) is not")
+        }
+        if let implied = version.impliedScript, implied != scheme.script {
+            throw .extendedKeyNetworkMismatch(
+                "\(version) is for \(implied.rawValue) addresses, not \(scheme.script?.rawValue ?? scheme.network.rawValue)")
+        }
+        guard accountKey.depth == 3 else {
+            throw .extendedKeyNetworkMismatch(
+                "expected the account-level key (depth 3, \(scheme.accountPath)), got depth \(accountKey.depth)")
+        }
+        guard accountKey.childNumber == scheme.account | DerivationPath.hardenedOffset else {
+            throw .extendedKeyNetworkMismatch(
+                "the key is for another account than \(scheme.account)' (child number \(accountKey.childNumber))")
+        }
+        self.scheme = scheme
+        source = .publicChain(try accountKey.child(0))
+    }
+
+    /// Deposit address `index` (0…2^31−1).
+    public func address(index: UInt32) throws(CoreError) -> DerivedAddress {
+        guard index < DerivationPath.hardenedOffset else { throw .indexOutOfRange("index \(index) is above 2^31−1") }
+        let network = scheme.network
+        let path = scheme.path(index: index).description
+        switch source {
+        case .ed25519Root(let root):
+            let key = try root.child(index | DerivationPath.hardenedOffset).child(
+                scheme.account | DerivationPath.hardenedOffset
+            ).publicKey
+            return DerivedAddress(
+                network: network, path: path, index: index, address: SolanaAddress.encode(key),
+                publicKey: Hex.encode(key))
+        case .privateChain(let chain):
+            let node = try chain.child(index).neutered
+            return encode(node, path: path, index: index)
+        case .publicChain(let chain):
+            return encode(try chain.child(index), path: path, index: index)
+        }
+    }
+
+    private func encode(_ node: ExtendedPublicKey, path: String, index: UInt32) -> DerivedAddress {
+        DerivedAddress(
+            network: scheme.network, path: path, index: index,
+            address: AddressEncoder.address(of: node, network: scheme.network, script: scheme.script),
+            publicKey: Hex.encode(node.publicKey))
+    }
+
+    /// The account-level extended public key of a seed, with the version wallets show for the scheme.
+    public static func accountExtendedPublicKey(scheme: DerivationScheme, seed: SecretBytes) throws(CoreError)
+        -> String
+    {
+        guard scheme.network.family != .solana else {
+            throw .unsupported("Solana keys are ed25519 (SLIP-0010), which has no extended public keys")
+        }
+        return try ExtendedPrivateKey(seed: seed).derive(scheme.accountPath).neutered
+            .serialized(version: scheme.keyVersion(isPrivate: false))
+    }
+}
