@@ -56,8 +56,13 @@ let package = Package(
         ),
         .testTarget(
             name: "LodestoneCoreTests",
-            dependencies: ["LodestoneCore"],
-            resources: [],
+            dependencies: ["LodestoneCore", .product(name: "BigInt", package: "BigInt")],
+            swiftSettings: swiftSettings
+        ),
+        // Runs the built `lodestone` binary as a user would.
+        .testTarget(
+            name: "LodestoneCLITests",
+            dependencies: ["LodestoneCLI"],
             swiftSettings: swiftSettings
         ),
     ]

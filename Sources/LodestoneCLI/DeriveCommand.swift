@@ -59,7 +59,10 @@ struct Derive: ParsableCommand {
                 throw CLIError(
                     "--xpub cannot be used with solana: SLIP-0010 ed25519 has no public derivation; use --mnemonic-file")
             }
-            let parsed = try ExtendedKeyCodec.parse(key)
+            let parsed: ParsedExtendedKey
+            do { parsed = try ExtendedKeyCodec.parse(key) } catch {
+                throw CLIError("--xpub is not a valid extended public key: \(error)")
+            }
             guard case .public(let node, let version) = parsed else {
                 throw CLIError("--xpub takes an extended public key; never pass a private key on the command line")
             }
