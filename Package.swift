@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lodestone", targets: ["LodestoneCLI"]),
+        .executable(name: "lodestone-bench", targets: ["LodestoneBench"]),
         .library(name: "LodestoneCore", targets: ["LodestoneCore"]),
     ],
     dependencies: [
@@ -57,6 +58,18 @@ let package = Package(
         .testTarget(
             name: "LodestoneCoreTests",
             dependencies: ["LodestoneCore", .product(name: "BigInt", package: "BigInt")],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmarks print figures; they never assert timings.
+        .target(
+            name: "CDerivationBaseline",
+            path: "Benchmarks/CDerivationBaseline",
+            linkerSettings: [.linkedLibrary("secp256k1"), .linkedLibrary("crypto")]
+        ),
+        .executableTarget(
+            name: "LodestoneBench",
+            dependencies: ["LodestoneCore", "CDerivationBaseline"],
+            path: "Benchmarks/LodestoneBench",
             swiftSettings: swiftSettings
         ),
         // Runs the built `lodestone` binary as a user would.
