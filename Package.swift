@@ -21,6 +21,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML", "Reloading"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // Debian's libsecp256k1 (libsecp256k1-dev); never vendored.
@@ -47,11 +57,72 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Customers, addresses, intents, deposits, assets: plain values and state rules. No I/O.
+        .target(
+            name: "LodestoneDomain",
+            dependencies: ["LodestoneCore"],
+            swiftSettings: swiftSettings
+        ),
+        // Persistence: one Store protocol, one SQL implementation, SQLite and PostgreSQL backends.
+        .target(
+            name: "LodestoneStore",
+            dependencies: [
+                "LodestoneCore",
+                "LodestoneDomain",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP API (Hummingbird 2): routes, auth, rate limits, the OpenAPI document.
+        .target(
+            name: "LodestoneAPI",
+            dependencies: [
+                "LodestoneCore",
+                "LodestoneDomain",
+                "LodestoneStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        // Composition root: configuration, key vault, services, the running server.
+        .target(
+            name: "LodestoneApp",
+            dependencies: [
+                "LodestoneCore",
+                "LodestoneDomain",
+                "LodestoneStore",
+                "LodestoneAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "LodestoneCLI",
             dependencies: [
                 "LodestoneCore",
+                "LodestoneDomain",
+                "LodestoneStore",
+                "LodestoneAPI",
+                "LodestoneApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -70,6 +141,20 @@ let package = Package(
             name: "LodestoneBench",
             dependencies: ["LodestoneCore", "CDerivationBaseline"],
             path: "Benchmarks/LodestoneBench",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "LodestoneCore", "LodestoneDomain", "LodestoneStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LodestoneStoreTests",
+            dependencies: ["TestSupport", "LodestoneCore", "LodestoneDomain", "LodestoneStore"],
             swiftSettings: swiftSettings
         ),
         // Runs the built `lodestone` binary as a user would.

@@ -1,25 +1,43 @@
 import ArgumentParser
 import Foundation
+import LodestoneApp
 import LodestoneCore
+import LodestoneStore
 
 /// The `lodestone` command: one executable, one subcommand per job.
 @main
-struct Lodestone: ParsableCommand {
+struct Lodestone: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lodestone",
         abstract: "Self-hosted crypto deposit watcher and HD wallet service.",
-        subcommands: [Derive.self, Xpub.self, AddressCommand.self, MnemonicCommand.self]
+        subcommands: [
+            Serve.self, Migrate.self, KeysCommand.self, APIKeyCommand.self, ConfigCommand.self, Derive.self, Xpub.self,
+            AddressCommand.self, MnemonicCommand.self,
+        ]
     )
 
     /// Runs the command; every failure ends as one line on stderr and a non-zero exit.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let error as CoreError {
             fail(error.description)
         } catch let error as CLIError {
             fail(error.message)
+        } catch let error as ConfigurationProblems {
+            // Every problem on its own line, so an operator fixes them all at once.
+            fail("configuration is invalid:\n" + error.problems.map { "  " + $0 }.joined(separator: "\n"))
+        } catch let error as ServerDependencies.StartupError {
+            fail(error.description)
+        } catch let error as StoreError {
+            fail(error.description)
+        } catch let error as KeyVault.Failure {
+            fail(error.description)
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }  // --help, --version

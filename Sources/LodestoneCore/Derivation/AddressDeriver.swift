@@ -64,18 +64,18 @@ public struct AddressDeriver: Sendable {
                 network: network, path: path, index: index, address: SolanaAddress.encode(key),
                 publicKey: Hex.encode(key))
         case .privateChain(let chain):
-            let node = try chain.child(index).neutered
-            return encode(node, path: path, index: index)
+            return encode(try chain.childPublicKey(index), path: path, index: index)
         case .publicChain(let chain):
-            return encode(try chain.child(index), path: path, index: index)
+            return encode(try chain.childKeyAndChainCode(index).0, path: path, index: index)
         }
     }
 
-    private func encode(_ node: ExtendedPublicKey, path: String, index: UInt32) -> DerivedAddress {
-        DerivedAddress(
+    private func encode(_ key: Secp256k1.PublicKey, path: String, index: UInt32) -> DerivedAddress {
+        let compressed = key.compressed
+        return DerivedAddress(
             network: scheme.network, path: path, index: index,
-            address: AddressEncoder.address(of: node, network: scheme.network, script: scheme.script),
-            publicKey: Hex.encode(node.publicKey))
+            address: AddressEncoder.address(of: key, compressed: compressed, network: scheme.network, script: scheme.script),
+            publicKey: Hex.encode(compressed))
     }
 
     /// The account-level extended public key of a seed, with the version wallets show for the scheme.

@@ -11,6 +11,9 @@ public struct ExtendedPrivateKey: Sendable {
     /// This node's child number (hardened ones include the offset).
     public let childNumber: UInt32
     let key: Secp256k1.PublicKey
+    /// The 33-byte compressed public key.
+    public let publicKey: [UInt8]
+    private let childHMAC: ChildHMAC
 
     init(privateKey: SecretBytes, chainCode: [UInt8], depth: UInt8, parentFingerprint: UInt32, childNumber: UInt32)
         throws(CoreError)
@@ -24,6 +27,8 @@ public struct ExtendedPrivateKey: Sendable {
         self.parentFingerprint = parentFingerprint
         self.childNumber = childNumber
         self.key = pub
+        self.publicKey = pub.compressed
+        self.childHMAC = ChildHMAC(chainCode: chainCode)
     }
 
     /// The BIP32 master node of `seed` (HMAC-SHA512 keyed with "Bitcoin seed").
@@ -36,8 +41,6 @@ public struct ExtendedPrivateKey: Sendable {
             childNumber: 0)
     }
 
-    /// The 33-byte compressed public key.
-    public var publicKey: [UInt8] { key.compressed }
 
     /// The public node with the same position (BIP32 N()).
     public var neutered: ExtendedPublicKey {
@@ -57,7 +60,7 @@ public struct ExtendedPrivateKey: Sendable {
             data = publicKey
         }
         data += withUnsafeBytes(of: index.bigEndian, Array.init)
-        let i = Hashes.hmacSHA512(key: chainCode, data: data)
+        let i = childHMAC.authenticate(data)
         for j in data.indices { data[j] = 0 }
         guard let k = privateKey.withUnsafeBytes({ Secp256k1.privateKeyTweakAdd($0, tweak: i[0..<32]) }) else {
             throw .invalidChildKey
@@ -66,6 +69,19 @@ public struct ExtendedPrivateKey: Sendable {
         return try ExtendedPrivateKey(
             privateKey: secret, chainCode: Array(i[32..<64]), depth: depth + 1,
             parentFingerprint: neutered.fingerprint, childNumber: index)
+    }
+
+    /// The public key of the non-hardened child `index`, without building the child node
+    /// (no parent fingerprint, no chain code): the address hot path.
+    func childPublicKey(_ index: UInt32) throws(CoreError) -> Secp256k1.PublicKey {
+        guard index < DerivationPath.hardenedOffset else { throw .indexOutOfRange("hardened index on the address path") }
+        let i = childHMAC.authenticate(publicKey + withUnsafeBytes(of: index.bigEndian, Array.init))
+        guard var k = privateKey.withUnsafeBytes({ Secp256k1.privateKeyTweakAdd($0, tweak: i[0..<32]) }) else {
+            throw .invalidChildKey
+        }
+        defer { for j in k.indices { k[j] = 0 } }
+        guard let pub = k.withUnsafeBytes({ Secp256k1.publicKey(privateKey: $0) }) else { throw .invalidChildKey }
+        return pub
     }
 
     /// The descendant at the relative `path`.

@@ -1,6 +1,8 @@
 /// A BIP32 public node: enough to derive every non-hardened descendant (watch-only).
 public struct ExtendedPublicKey: Sendable {
     let key: Secp256k1.PublicKey
+    // HMAC keyed with the chain code, prepared once: each child copies it instead of re-keying.
+    private let childHMAC: ChildHMAC
     /// 33-byte compressed public key.
     public let publicKey: [UInt8]
     /// 32-byte chain code.
@@ -19,6 +21,7 @@ public struct ExtendedPublicKey: Sendable {
         self.depth = depth
         self.parentFingerprint = parentFingerprint
         self.childNumber = childNumber
+        self.childHMAC = ChildHMAC(chainCode: chainCode)
     }
 
     /// This node's fingerprint: the first 4 bytes of HASH160(public key).
@@ -31,13 +34,20 @@ public struct ExtendedPublicKey: Sendable {
 
     /// The non-hardened child `index` (BIP32 CKDpub).
     public func child(_ index: UInt32) throws(CoreError) -> ExtendedPublicKey {
+        let (childKey, childChainCode) = try childKeyAndChainCode(index)
+        return ExtendedPublicKey(
+            key: childKey, chainCode: childChainCode, depth: depth + 1, parentFingerprint: fingerprint,
+            childNumber: index)
+    }
+
+    /// The child's public key and chain code only: the address hot path needs neither the
+    /// parent fingerprint (a SHA-256 and a RIPEMD-160) nor a full node.
+    func childKeyAndChainCode(_ index: UInt32) throws(CoreError) -> (Secp256k1.PublicKey, [UInt8]) {
         guard index < DerivationPath.hardenedOffset else { throw .hardenedFromPublic }
         guard depth < 255 else { throw .invalidPath("deeper than 255 levels") }
-        let i = Hashes.hmacSHA512(key: chainCode, data: publicKey + withUnsafeBytes(of: index.bigEndian, Array.init))
+        let i = childHMAC.authenticate(publicKey + withUnsafeBytes(of: index.bigEndian, Array.init))
         guard let childKey = Secp256k1.publicKeyTweakAdd(key, tweak: i[0..<32]) else { throw .invalidChildKey }
-        return ExtendedPublicKey(
-            key: childKey, chainCode: Array(i[32..<64]), depth: depth + 1,
-            parentFingerprint: fingerprint, childNumber: index)
+        return (childKey, Array(i[32..<64]))
     }
 
     /// The descendant at the relative `path` (every step non-hardened).

@@ -34,3 +34,16 @@ public enum Hashes {
     /// Keccak-256.
     public static func keccak256(_ data: [UInt8]) -> [UInt8] { Keccak256.hash(data) }
 }
+
+/// HMAC-SHA512 with its key schedule done once; `authenticate` copies the prepared state.
+struct ChildHMAC: Sendable {
+    private let prepared: HMAC<SHA512>
+
+    init(chainCode: [UInt8]) { prepared = HMAC<SHA512>(key: SymmetricKey(data: chainCode)) }
+
+    func authenticate(_ data: [UInt8]) -> [UInt8] {
+        var mac = prepared
+        mac.update(data: data)
+        return Array(mac.finalize())
+    }
+}

@@ -1,0 +1,59 @@
+public import Logging
+public import LodestoneCore
+public import LodestoneDomain
+public import LodestoneStore
+
+/// A network as the API lists it.
+public struct NetworkStatus: Sendable {
+    /// Network id.
+    public let id: NetworkID
+    /// Whether Lodestone serves it in this deployment.
+    public let enabled: Bool
+    /// A status line.
+    public init(id: NetworkID, enabled: Bool) {
+        self.id = id
+        self.enabled = enabled
+    }
+}
+
+/// Everything the HTTP API needs, passed in by the composition root.
+public struct APIDependencies: Sendable {
+    /// Persistence.
+    public let store: any Store
+    /// Assets and thresholds in force.
+    public let assets: AssetRegistry
+    /// Address derivation for enabled networks.
+    public let issuer: AddressIssuer
+    /// Networks listed by `GET /v1/networks`.
+    public let networks: [NetworkStatus]
+    /// Per-key request limits.
+    public let limiter: RateLimiter
+    /// Current time, unix milliseconds (a parameter so tests can move it).
+    public let now: @Sendable () -> Int64
+    /// The OpenAPI document served at `/openapi.yaml`.
+    public let openAPIDocument: String
+
+    /// Bundles the dependencies.
+    public init(
+        store: any Store, assets: AssetRegistry, issuer: AddressIssuer, networks: [NetworkStatus], limiter: RateLimiter,
+        now: @escaping @Sendable () -> Int64, openAPIDocument: String
+    ) {
+        self.store = store
+        self.assets = assets
+        self.issuer = issuer
+        self.networks = networks
+        self.limiter = limiter
+        self.now = now
+        self.openAPIDocument = openAPIDocument
+    }
+
+    func enabledNetwork(_ text: String, param: String) throws -> NetworkID {
+        guard let network = NetworkID(rawValue: text) else {
+            throw APIError.invalid(param, "unknown network '\(text)'")
+        }
+        guard issuer.networks.contains(network) else {
+            throw APIError.invalid(param, "network \(network) is not enabled in this deployment")
+        }
+        return network
+    }
+}

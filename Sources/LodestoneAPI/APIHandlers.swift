@@ -1,0 +1,285 @@
+public import Hummingbird
+public import HTTPTypes
+import Foundation
+import LodestoneCore
+import LodestoneDomain
+import LodestoneStore
+
+/// The handlers of every route.
+struct APIHandlers: Sendable {
+    let deps: APIDependencies
+    var store: any Store { deps.store }
+
+    func register(on b: inout APIRouterBuilder) {
+        b.add(.get, "/healthz") { _, _ in try await health() }
+        b.add(.get, "/openapi.yaml") { _, _ in openAPI() }
+        b.add(.get, "/v1/networks") { r, _ in try networks(r) }
+        b.add(.get, "/v1/assets") { r, _ in try await assets(r) }
+        b.add(.patch, "/v1/assets/:id") { r, c in try await patchAsset(r, c) }
+        b.add(.get, "/v1/audit_events") { r, c in try await auditEvents(r, c) }
+        b.add(.post, "/v1/customers") { r, c in try await createCustomer(r, c) }
+        b.add(.get, "/v1/customers") { r, _ in try await listCustomers(r) }
+        b.add(.get, "/v1/customers/:id") { r, c in try await getCustomer(r, c) }
+        b.add(.post, "/v1/customers/:id/addresses") { r, c in try await issueAddress(r, c) }
+        b.add(.get, "/v1/customers/:id/addresses") { r, c in try await customerAddresses(r, c) }
+        b.add(.get, "/v1/addresses/:address") { r, c in try await addressOwner(r, c) }
+        b.add(.post, "/v1/payment_intents") { r, c in try await createIntent(r, c) }
+        b.add(.get, "/v1/payment_intents") { r, _ in try await listIntents(r) }
+        b.add(.get, "/v1/payment_intents/:id") { r, c in try await getIntent(r, c) }
+        b.add(.post, "/v1/payment_intents/:id/cancel") { r, c in try await cancelIntent(r, c) }
+        b.add(.get, "/v1/deposits") { r, _ in try await listDeposits(r) }
+    }
+
+    // MARK: service
+
+    func health() async throws -> Response {
+        _ = try await store.customers(page: 1, pageSize: 1)
+        return try respond(["status": "ok"])
+    }
+
+    func openAPI() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/yaml; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: deps.openAPIDocument)))
+    }
+
+    func networks(_ r: Request) throws -> Response {
+        try QueryParameters(r).rejectUnknown()
+        let enabled = deps.issuer.networks
+        return try respond(DataBody(data: deps.networks.map { n in
+            NetworkBody(
+                id: n.id.rawValue, name: n.id.displayName, family: n.id.family.rawValue, chainID: n.id.evmChainID,
+                enabled: n.enabled && enabled.contains(n.id))
+        }))
+    }
+
+    func assets(_ r: Request) async throws -> Response {
+        try QueryParameters(r).rejectUnknown()
+        return try respond(DataBody(data: await deps.assets.all().map(AssetBody.init)))
+    }
+
+    func patchAsset(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        try c.requireOperator()
+        let id = try c.parameters.require("id")
+        guard await deps.assets.asset(id: id) != nil else { throw APIError.notFound("asset \(id)", param: "id") }
+        var request = r
+        var body = try await JSONBody.read(&request, context: c)
+        guard let confirmations = try body.int("confirmations", in: 1...Int64(Asset.maxConfirmations)) else {
+            throw APIError.missing("confirmations")
+        }
+        try body.rejectUnknownFields()
+        let caller = c.caller.map { "apikey:\($0.name)" } ?? "unknown"
+        guard let previous = await deps.assets.setConfirmations(Int(confirmations), assetID: id) else {
+            throw APIError.notFound("asset \(id)", param: "id")
+        }
+        do {
+            try await store.setAssetConfirmations(
+                assetID: id, confirmations: Int(confirmations), previous: previous, actor: caller, now: deps.now())
+        } catch {
+            await deps.assets.setConfirmations(previous, assetID: id)
+            throw error
+        }
+        return try respond(AssetBody(await deps.assets.asset(id: id)!))
+    }
+
+    func auditEvents(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        try c.requireOperator()
+        var q = try QueryParameters(r)
+        let (page, size) = try q.paging()
+        try q.rejectUnknown()
+        let result = try await store.auditEvents(page: page, pageSize: size)
+        return try respond(ListBody(data: result.items.map(AuditEventBody.init), page: page, pageSize: size, total: result.total))
+    }
+
+    // MARK: customers and addresses
+
+    func createCustomer(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        var request = r
+        var body = try await JSONBody.read(&request, context: c)
+        let externalID = try body.string("external_id", maxLength: 128)
+        if externalID?.isEmpty == true { throw APIError.invalid("external_id", "external_id must not be empty") }
+        let email = try body.string("email", maxLength: 254)
+        if let email, !Self.plausibleEmail(email) { throw APIError.invalid("email", "email is not an email address") }
+        let metadata = try body.metadata()
+        try body.rejectUnknownFields()
+        let customer = try await store.createCustomer(
+            externalID: externalID, email: email, metadata: metadata, now: deps.now())
+        return try respond(.created, CustomerBody(customer))
+    }
+
+    static func plausibleEmail(_ s: String) -> Bool {
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
+            && !parts[1].hasSuffix(".") && !s.contains(where: { $0.isWhitespace })
+    }
+
+    func listCustomers(_ r: Request) async throws -> Response {
+        var q = try QueryParameters(r)
+        let (page, size) = try q.paging()
+        try q.rejectUnknown()
+        let result = try await store.customers(page: page, pageSize: size)
+        return try respond(ListBody(data: result.items.map(CustomerBody.init), page: page, pageSize: size, total: result.total))
+    }
+
+    func existingCustomer(_ c: APIRequestContext) async throws -> Customer {
+        let id = try c.parameters.require("id")
+        guard let customer = try await store.customer(id: id) else { throw APIError.notFound("customer \(id)", param: "id") }
+        return customer
+    }
+
+    func getCustomer(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        try QueryParameters(r).rejectUnknown()
+        return try respond(CustomerBody(try await existingCustomer(c)))
+    }
+
+    func issueAddress(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        var request = r
+        var body = try await JSONBody.read(&request, context: c)
+        let network = try deps.enabledNetwork(try body.requiredString("network", maxLength: 32), param: "network")
+        try body.rejectUnknownFields()
+        let customer = try await existingCustomer(c)
+        let issuer = deps.issuer
+        let (address, created) = try await store.issueAddress(customerID: customer.id, network: network, now: deps.now()) {
+            network, index in try issuer.derive(network: network, index: index)
+        }
+        return try respond(created ? .created : .ok, AddressBody(address))
+    }
+
+    func customerAddresses(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        try QueryParameters(r).rejectUnknown()
+        let customer = try await existingCustomer(c)
+        return try respond(DataBody(data: try await store.addresses(customerID: customer.id).map(AddressBody.init)))
+    }
+
+    /// Parses an address without knowing its network: the first family it is valid for.
+    static func parseAnyNetwork(_ text: String, param: String) throws -> ParsedAddress {
+        for network in [NetworkID.ethereum, .tron, .solana, .bitcoin, .bitcoinTestnet, .bitcoinRegtest] {
+            if let parsed = try? AddressCodec.parse(text, network: network) { return parsed }
+        }
+        throw APIError.invalid(param, "'\(text.prefix(100))' is not a valid address on any supported network")
+    }
+
+    func addressOwner(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        try QueryParameters(r).rejectUnknown()
+        let text = try c.parameters.require("address")
+        let parsed = try Self.parseAnyNetwork(text, param: "address")
+        guard let owned = try await store.address(matching: parsed) else {
+            throw APIError.notFound("address \(parsed.normalized)", param: "address")
+        }
+        return try respond(AddressBody(owned))
+    }
+
+    // MARK: payment intents
+
+    func createIntent(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        let idempotencyKey = r.headers[.idempotencyKey]
+        if let key = idempotencyKey, key.isEmpty || key.count > 255 {
+            throw APIError.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 255 characters")
+        }
+        var request = r
+        var body = try await JSONBody.read(&request, context: c)
+        let assetID = try body.requiredString("asset", maxLength: 64)
+        let amountText = try body.requiredString("amount", maxLength: 100)
+        let customerID = try body.requiredString("customer", maxLength: 64)
+        let merchantOrderID = try body.string("merchant_order_id", maxLength: 128)
+        let metadata = try body.metadata()
+        let expiresIn = try body.int("expires_in", in: 60...(30 * 86_400)) ?? 3_600
+        try body.rejectUnknownFields()
+
+        guard let asset = await deps.assets.asset(id: assetID) else {
+            throw APIError.invalid("asset", "unknown asset '\(assetID)'")
+        }
+        _ = try deps.enabledNetwork(asset.network.rawValue, param: "asset")
+        let amount: Amount
+        do { amount = try Amount(decimal: amountText, decimals: asset.decimals) } catch {
+            throw APIError.invalid("amount", "\(error.description)")
+        }
+        guard amount > .zero else { throw APIError.invalid("amount", "amount must be greater than zero") }
+        guard try await store.customer(id: customerID) != nil else {
+            throw APIError.invalid("customer", "no customer \(customerID)")
+        }
+        let issuer = deps.issuer
+        let now = deps.now()
+        let (address, _) = try await store.issueAddress(customerID: customerID, network: asset.network, now: now) {
+            network, index in try issuer.derive(network: network, index: index)
+        }
+        let (intent, created) = try await store.createPaymentIntent(
+            NewPaymentIntent(
+                asset: asset, amount: amount, customerID: customerID, depositAddress: address.address,
+                merchantOrderID: merchantOrderID, metadata: metadata, expiresIn: expiresIn, idempotencyKey: idempotencyKey,
+                requestHash: body.canonicalHash), now: now)
+        return try respond(created ? .created : .ok, try await intentBody(intent))
+    }
+
+    func intentBody(_ intent: PaymentIntent) async throws -> PaymentIntentBody {
+        PaymentIntentBody(intent: intent, decimals: await deps.assets.asset(id: intent.assetID)?.decimals ?? 0)
+    }
+
+    func getIntent(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        try QueryParameters(r).rejectUnknown()
+        let id = try c.parameters.require("id")
+        guard var intent = try await store.paymentIntent(id: id) else { throw APIError.notFound("payment intent \(id)", param: "id") }
+        let now = deps.now()
+        if intent.status == .requiresPayment, intent.expiresAt <= now {
+            // Expiry is also swept in the background; never show an open intent past its time.
+            _ = try await store.expirePaymentIntents(now: now)
+            intent = try await store.paymentIntent(id: id) ?? intent
+        }
+        return try respond(try await intentBody(intent))
+    }
+
+    func listIntents(_ r: Request) async throws -> Response {
+        var q = try QueryParameters(r)
+        var filter = PaymentIntentFilter()
+        filter.customerID = try q.string("customer", maxLength: 64)
+        if let status = try q.string("status", maxLength: 32) {
+            guard let s = PaymentIntentStatus(rawValue: status) else {
+                throw APIError.invalid("status", "status must be one of \(PaymentIntentStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            filter.status = s
+        }
+        filter.merchantOrderID = try q.string("merchant_order_id", maxLength: 128)
+        let (page, size) = try q.paging()
+        try q.rejectUnknown()
+        let result = try await store.paymentIntents(filter, page: page, pageSize: size)
+        var items: [PaymentIntentBody] = []
+        for intent in result.items { items.append(try await intentBody(intent)) }
+        return try respond(ListBody(data: items, page: page, pageSize: size, total: result.total))
+    }
+
+    func cancelIntent(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        try QueryParameters(r).rejectUnknown()
+        let id = try c.parameters.require("id")
+        guard try await store.paymentIntent(id: id) != nil else { throw APIError.notFound("payment intent \(id)", param: "id") }
+        return try respond(try await intentBody(try await store.cancelPaymentIntent(id: id, now: deps.now())))
+    }
+
+    // MARK: deposits
+
+    func listDeposits(_ r: Request) async throws -> Response {
+        var q = try QueryParameters(r)
+        var filter = DepositFilter()
+        filter.customerID = try q.string("customer", maxLength: 64)
+        if let address = try q.string("address", maxLength: 128) {
+            filter.address = try Self.parseAnyNetwork(address, param: "address").normalized
+        }
+        if let asset = try q.string("asset", maxLength: 64) {
+            guard await deps.assets.asset(id: asset) != nil else { throw APIError.invalid("asset", "unknown asset '\(asset)'") }
+            filter.assetID = asset
+        }
+        if let status = try q.string("status", maxLength: 32) {
+            guard let s = DepositStatus(rawValue: status) else {
+                throw APIError.invalid("status", "status must be one of \(DepositStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            filter.status = s
+        }
+        let (page, size) = try q.paging()
+        try q.rejectUnknown()
+        let result = try await store.deposits(filter, page: page, pageSize: size)
+        var items: [DepositBody] = []
+        for d in result.items {
+            items.append(DepositBody(deposit: d, decimals: await deps.assets.asset(id: d.assetID)?.decimals ?? 0))
+        }
+        return try respond(ListBody(data: items, page: page, pageSize: size, total: result.total))
+    }
+}

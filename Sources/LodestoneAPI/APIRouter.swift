@@ -1,0 +1,54 @@
+public import Hummingbird
+public import HTTPTypes
+import Foundation
+import LodestoneCore
+import LodestoneDomain
+import LodestoneStore
+
+/// A route as the OpenAPI document names it: method and `{param}` path.
+public struct RouteDescription: Sendable, Hashable, CustomStringConvertible {
+    /// Upper-case HTTP method.
+    public let method: String
+    /// Path with `{name}` parameters.
+    public let path: String
+    public var description: String { "\(method) \(path)" }
+}
+
+/// Builds the router: every route goes through `add`, which also records it for the OpenAPI check.
+public struct APIRouterBuilder {
+    let router = Router(context: APIRequestContext.self)
+    private(set) var routes: [RouteDescription] = []
+
+    /// Registers a handler; `:name` path parameters are recorded as `{name}`.
+    mutating func add(
+        _ method: HTTPRequest.Method, _ path: String,
+        _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> Response
+    ) {
+        router.on(RouterPath(path), method: method, use: handler)
+        let openAPIPath = path.split(separator: "/", omittingEmptySubsequences: false).map {
+            $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0)
+        }.joined(separator: "/")
+        routes.append(RouteDescription(method: method.rawValue, path: openAPIPath))
+    }
+
+    /// The router with every Lodestone route, and the list of those routes.
+    public static func build(_ deps: APIDependencies) -> (Router<APIRequestContext>, [RouteDescription]) {
+        var builder = APIRouterBuilder()
+        builder.router.add(middleware: ErrorMiddleware<APIRequestContext>())
+        builder.router.add(
+            middleware: AuthMiddleware(authenticator: APIKeyAuthenticator(store: deps.store), limiter: deps.limiter))
+        let handlers = APIHandlers(deps: deps)
+        handlers.register(on: &builder)
+        return (builder.router, builder.routes)
+    }
+}
+
+/// Encodes a body with status 200.
+func respond(_ body: some Encodable) throws -> Response { try respond(.ok, body) }
+
+/// Encodes a body with a status.
+func respond(_ status: HTTPResponse.Status, _ body: some Encodable) throws -> Response {
+    var headers = HTTPFields()
+    headers[.contentType] = "application/json; charset=utf-8"
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.api.encode(body))))
+}

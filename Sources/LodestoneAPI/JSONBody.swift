@@ -1,0 +1,106 @@
+public import Hummingbird
+import Crypto
+import Foundation
+import LodestoneCore
+
+/// A request body read strictly: JSON content type, bounded size, an object at the top, every
+/// field typed, and unknown fields refused by name.
+struct JSONBody {
+    /// Largest body accepted (413 beyond).
+    static let maxBytes = 64 * 1024
+
+    private let fields: [String: JSONValue]
+    private var seen: Set<String> = []
+    /// SHA-256 of the canonical (key-sorted) body: what an idempotency key is bound to.
+    let canonicalHash: String
+
+    /// Reads and parses the body of `request`.
+    static func read(_ request: inout Request, context: some RequestContext) async throws -> JSONBody {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("application/json") else {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type", "Content-Type must be application/json", param: "Content-Type")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: maxBytes)
+        } catch {
+            throw APIError(.contentTooLarge, "body_too_large", "request body is larger than \(maxBytes) bytes")
+        }
+        return try parse(Data(buffer.readableBytesView))
+    }
+
+    static func parse(_ data: Data) throws -> JSONBody {
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw APIError(.badRequest, "invalid_json", "request body is not valid JSON")
+        }
+        guard case .object(let fields) = value else {
+            throw APIError(.badRequest, "invalid_json", "request body must be a JSON object")
+        }
+        let canonical = try JSONEncoder.api.encode(value)
+        return JSONBody(fields: fields, canonicalHash: Hex.encode(SHA256.hash(data: canonical)))
+    }
+
+    private init(fields: [String: JSONValue], canonicalHash: String) {
+        self.fields = fields
+        self.canonicalHash = canonicalHash
+    }
+
+    /// A string field; `null` counts as absent.
+    mutating func string(_ name: String, maxLength: Int = 256) throws -> String? {
+        seen.insert(name)
+        switch fields[name] {
+        case nil, .null?: return nil
+        case .string(let s)?:
+            guard s.count <= maxLength else { throw APIError.invalid(name, "\(name) is longer than \(maxLength) characters") }
+            guard !s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw APIError.invalid(name, "\(name) contains control characters")
+            }
+            return s
+        case let other?: throw APIError.invalid(name, "\(name) must be a string, not \(other.typeName)")
+        }
+    }
+
+    /// A required string field.
+    mutating func requiredString(_ name: String, maxLength: Int = 256) throws -> String {
+        guard let s = try string(name, maxLength: maxLength) else { throw APIError.missing(name) }
+        guard !s.isEmpty else { throw APIError.invalid(name, "\(name) must not be empty") }
+        return s
+    }
+
+    /// An integer field within `range`.
+    mutating func int(_ name: String, in range: ClosedRange<Int64>) throws -> Int64? {
+        seen.insert(name)
+        switch fields[name] {
+        case nil, .null?: return nil
+        case .int(let i)?:
+            guard range.contains(i) else {
+                throw APIError.invalid(name, "\(name) must be between \(range.lowerBound) and \(range.upperBound)")
+            }
+            return i
+        case let other?: throw APIError.invalid(name, "\(name) must be an integer, not \(other.typeName)")
+        }
+    }
+
+    /// A metadata object, returned as canonical JSON text (at most 8 KiB, values of any JSON type).
+    mutating func metadata(_ name: String = "metadata") throws -> String? {
+        seen.insert(name)
+        switch fields[name] {
+        case nil, .null?: return nil
+        case .object(let o)?:
+            let text = String(decoding: try JSONEncoder.api.encode(JSONValue.object(o)), as: UTF8.self)
+            guard text.utf8.count <= 8192 else { throw APIError.invalid(name, "\(name) is larger than 8 KiB") }
+            return text
+        case let other?: throw APIError.invalid(name, "\(name) must be an object, not \(other.typeName)")
+        }
+    }
+
+    /// Refuses any field the handler did not read.
+    func rejectUnknownFields() throws {
+        if let unknown = fields.keys.sorted().first(where: { !seen.contains($0) }) {
+            throw APIError.invalid(unknown, "unknown field \(unknown)")
+        }
+    }
+}

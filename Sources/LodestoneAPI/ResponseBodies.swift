@@ -1,0 +1,217 @@
+public import Hummingbird
+import Foundation
+import LodestoneCore
+import LodestoneDomain
+
+/// RFC 3339 UTC text of unix milliseconds.
+func rfc3339(_ millis: Int64) -> String {
+    Date(timeIntervalSince1970: Double(millis) / 1000).formatted(
+        Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+}
+
+/// Metadata text back to a JSON value for output (stored text was produced by the API itself).
+func metadataValue(_ text: String?) -> JSONValue? {
+    guard let text else { return nil }
+    return try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+}
+
+struct NetworkBody: ResponseEncodable {
+    let id: String
+    let name: String
+    let family: String
+    let chainID: UInt64?
+    let enabled: Bool
+    enum CodingKeys: String, CodingKey {
+        case id, name, family, enabled
+        case chainID = "chain_id"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(name, forKey: .name)
+        try c.encode(family, forKey: .family)
+        try c.encode(chainID, forKey: .chainID)  // explicit null outside EVM
+        try c.encode(enabled, forKey: .enabled)
+    }
+}
+
+struct AssetBody: ResponseEncodable {
+    let id: String
+    let network: String
+    let symbol: String
+    let decimals: Int
+    let contract: String?
+    let confirmations: Int
+
+    init(_ a: Asset) {
+        id = a.id
+        network = a.network.rawValue
+        symbol = a.symbol
+        decimals = a.decimals
+        contract = a.contract
+        confirmations = a.confirmations
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(network, forKey: .network)
+        try c.encode(symbol, forKey: .symbol)
+        try c.encode(decimals, forKey: .decimals)
+        try c.encode(contract, forKey: .contract)  // explicit null for native coins
+        try c.encode(confirmations, forKey: .confirmations)
+    }
+    enum CodingKeys: String, CodingKey { case id, network, symbol, decimals, contract, confirmations }
+}
+
+struct CustomerBody: ResponseEncodable {
+    let id: String
+    let externalID: String?
+    let email: String?
+    let metadata: JSONValue?
+    let created: String
+
+    init(_ c: Customer) {
+        id = c.id
+        externalID = c.externalID
+        email = c.email
+        metadata = metadataValue(c.metadata)
+        created = rfc3339(c.createdAt)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(externalID, forKey: .externalID)
+        try c.encode(email, forKey: .email)
+        try c.encode(metadata ?? .null, forKey: .metadata)
+        try c.encode(created, forKey: .created)
+    }
+    enum CodingKeys: String, CodingKey {
+        case id, email, metadata, created
+        case externalID = "external_id"
+    }
+}
+
+struct AddressBody: ResponseEncodable {
+    let address: String
+    let network: String
+    let customer: String
+    let derivationPath: String
+    let index: UInt32
+    let created: String
+
+    init(_ a: CustomerAddress) {
+        address = a.address
+        network = a.network
+        customer = a.customerID
+        derivationPath = a.derivationPath
+        index = a.index
+        created = rfc3339(a.createdAt)
+    }
+    enum CodingKeys: String, CodingKey {
+        case address, network, customer, index, created
+        case derivationPath = "derivation_path"
+    }
+}
+
+struct PaymentIntentBody: ResponseEncodable {
+    let intent: PaymentIntent
+    let decimals: Int
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(intent.id, forKey: .id)
+        try c.encode(intent.status.rawValue, forKey: .status)
+        try c.encode(intent.assetID, forKey: .asset)
+        try c.encode(intent.network.rawValue, forKey: .network)
+        try c.encode(intent.amount.decimalString(decimals: decimals), forKey: .amount)
+        try c.encode(intent.amountReceived.decimalString(decimals: decimals), forKey: .amountReceived)
+        try c.encode(intent.depositAddress, forKey: .depositAddress)
+        try c.encode(intent.confirmationsRequired, forKey: .confirmationsRequired)
+        try c.encode(intent.customerID, forKey: .customer)
+        try c.encode(intent.merchantOrderID, forKey: .merchantOrderID)
+        try c.encode(metadataValue(intent.metadata) ?? .null, forKey: .metadata)
+        try c.encode(rfc3339(intent.expiresAt), forKey: .expiresAt)
+        try c.encode(rfc3339(intent.createdAt), forKey: .created)
+    }
+    enum CodingKeys: String, CodingKey {
+        case id, status, asset, network, amount, customer, metadata, created
+        case amountReceived = "amount_received"
+        case depositAddress = "deposit_address"
+        case confirmationsRequired = "confirmations_required"
+        case merchantOrderID = "merchant_order_id"
+        case expiresAt = "expires_at"
+    }
+}
+
+struct DepositBody: ResponseEncodable {
+    let deposit: Deposit
+    let decimals: Int
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(deposit.id, forKey: .id)
+        try c.encode(deposit.network.rawValue, forKey: .network)
+        try c.encode(deposit.assetID, forKey: .asset)
+        try c.encode(deposit.address, forKey: .address)
+        try c.encode(deposit.customerID, forKey: .customer)
+        try c.encode(deposit.amount.decimalString(decimals: decimals), forKey: .amount)
+        try c.encode(deposit.txHash, forKey: .txHash)
+        try c.encode(deposit.position, forKey: .position)
+        try c.encode(deposit.blockNumber, forKey: .blockNumber)
+        try c.encode(deposit.blockHash, forKey: .blockHash)
+        try c.encode(deposit.confirmations, forKey: .confirmations)
+        try c.encode(deposit.status.rawValue, forKey: .status)
+        try c.encode(rfc3339(deposit.createdAt), forKey: .created)
+    }
+    enum CodingKeys: String, CodingKey {
+        case id, network, asset, address, customer, amount, position, confirmations, status, created
+        case txHash = "tx_hash"
+        case blockNumber = "block_number"
+        case blockHash = "block_hash"
+    }
+}
+
+struct AuditEventBody: ResponseEncodable {
+    let id: String
+    let actor: String
+    let action: String
+    let target: String
+    let oldValue: String?
+    let newValue: String?
+    let created: String
+
+    init(_ e: AuditEvent) {
+        id = e.id
+        actor = e.actor
+        action = e.action
+        target = e.target
+        oldValue = e.oldValue
+        newValue = e.newValue
+        created = rfc3339(e.createdAt)
+    }
+    enum CodingKeys: String, CodingKey {
+        case id, actor, action, target, created
+        case oldValue = "old_value"
+        case newValue = "new_value"
+    }
+}
+
+/// A page of results: `{data, page, page_size, total}`.
+struct ListBody<Item: Encodable & Sendable>: ResponseEncodable {
+    let data: [Item]
+    let page: Int
+    let pageSize: Int
+    let total: Int
+    enum CodingKeys: String, CodingKey {
+        case data, page, total
+        case pageSize = "page_size"
+    }
+}
+
+/// A plain list without paging: `{data}`.
+struct DataBody<Item: Encodable & Sendable>: ResponseEncodable {
+    let data: [Item]
+}

@@ -1,0 +1,124 @@
+import Foundation
+import LodestoneCore
+import LodestoneDomain
+import Yams
+
+/// Checks a YAML configuration file and reports every problem with its key path, so an operator
+/// fixes them all in one pass (`lodestone config check`, and at every start).
+public enum ConfigFileCheck {
+    /// Problems in the file at `path`; empty when it is valid.
+    public static func problems(path: String) -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else { return ["cannot read the file"] }
+        guard let text = String(data: data, encoding: .utf8) else { return ["not UTF-8"] }
+        return problems(yaml: text)
+    }
+
+    /// Problems in YAML text.
+    public static func problems(yaml text: String) -> [String] {
+        let root: Any?
+        do { root = try Yams.load(yaml: text) } catch { return ["(file): not valid YAML: \(error)"] }
+        guard let root else { return [] }
+        guard let top = root as? [String: Any] else { return ["(root): must be a mapping of keys"] }
+        var c = Checker()
+        c.mapping(top, at: "", allowed: ["server", "database", "rate_limit", "config_reload_seconds", "networks", "assets"])
+        if let server = c.mapping(top["server"], at: "server", allowed: ["host", "port"]) {
+            c.string(server["host"], at: "server.host")
+            c.int(server["port"], at: "server.port", in: 1...65535)
+        }
+        if let database = c.mapping(top["database"], at: "database", allowed: ["url"]),
+            let url = c.string(database["url"], at: "database.url"),
+            !(url.hasPrefix("sqlite://") || url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"))
+        {
+            c.fail("database.url", "must start with sqlite:// or postgres://")
+        }
+        if let limit = c.mapping(top["rate_limit"], at: "rate_limit", allowed: ["requests", "window_seconds"]) {
+            c.int(limit["requests"], at: "rate_limit.requests", in: 1...1_000_000)
+            c.int(limit["window_seconds"], at: "rate_limit.window_seconds", in: 1...3600)
+        }
+        c.int(top["config_reload_seconds"], at: "config_reload_seconds", in: 1...3600)
+        if let networks = c.mapping(top["networks"], at: "networks", allowed: NetworkID.allCases.map(\.rawValue)) {
+            for (key, value) in networks {
+                guard let network = NetworkID(rawValue: key) else { continue }
+                c.network(value, network)
+            }
+        }
+        let knownAssets = NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)).map(\.id)
+        if let assets = c.mapping(top["assets"], at: "assets", allowed: knownAssets) {
+            for (id, value) in assets where knownAssets.contains(id) {
+                if let asset = c.mapping(value, at: "assets.\(id)", allowed: ["confirmations"]) {
+                    c.int(asset["confirmations"], at: "assets.\(id).confirmations", in: 1...Asset.maxConfirmations)
+                }
+            }
+        }
+        return c.problems
+    }
+
+    struct Checker {
+        var problems: [String] = []
+
+        mutating func fail(_ path: String, _ message: String) { problems.append("\(path): \(message)") }
+
+        @discardableResult
+        mutating func mapping(_ value: Any?, at path: String, allowed: [String]) -> [String: Any]? {
+            guard let value, !(value is NSNull) else { return nil }
+            guard let map = value as? [String: Any] else {
+                fail(path.isEmpty ? "(root)" : path, "must be a mapping")
+                return nil
+            }
+            for key in map.keys.sorted() where !allowed.contains(key) {
+                let full = path.isEmpty ? key : "\(path).\(key)"
+                fail(full, "unknown key (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+            }
+            return map
+        }
+
+        @discardableResult
+        mutating func string(_ value: Any?, at path: String) -> String? {
+            guard let value, !(value is NSNull) else { return nil }
+            guard let s = value as? String, !s.isEmpty else {
+                fail(path, "must be a non-empty string")
+                return nil
+            }
+            return s
+        }
+
+        @discardableResult
+        mutating func int(_ value: Any?, at path: String, in range: ClosedRange<Int>) -> Int? {
+            guard let value, !(value is NSNull) else { return nil }
+            guard let i = value as? Int, !(value is Bool) else {
+                fail(path, "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+                return nil
+            }
+            guard range.contains(i) else {
+                fail(path, "must be an integer from \(range.lowerBound) to \(range.upperBound) (got \(i))")
+                return nil
+            }
+            return i
+        }
+
+        mutating func bool(_ value: Any?, at path: String) {
+            guard let value, !(value is NSNull) else { return }
+            if !(value is Bool) { fail(path, "must be true or false") }
+        }
+
+        mutating func network(_ value: Any?, _ network: NetworkID) {
+            let path = "networks.\(network.rawValue)"
+            let allowed = network.family == .bitcoin ? ["enabled", "account", "xpub", "script"] : ["enabled", "account", "xpub"]
+            guard let map = mapping(value, at: path, allowed: allowed) else { return }
+            bool(map["enabled"], at: "\(path).enabled")
+            let account = int(map["account"], at: "\(path).account", in: 0...Int(Int32.max)) ?? 0
+            var script: BitcoinScript? = nil
+            if let text = string(map["script"], at: "\(path).script") {
+                script = BitcoinScript(rawValue: text)
+                if script == nil { fail("\(path).script", "must be one of p2wpkh, p2tr, p2sh-p2wpkh") }
+            }
+            guard let xpub = string(map["xpub"], at: "\(path).xpub") else { return }
+            do {
+                _ = try NetworkKeys.watchOnlyDeriver(
+                    network: network, script: script, account: UInt32(account), extendedKey: xpub)
+            } catch {
+                fail("\(path).xpub", "\(error)")
+            }
+        }
+    }
+}

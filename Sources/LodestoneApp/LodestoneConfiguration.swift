@@ -1,0 +1,136 @@
+public import Configuration
+import Foundation
+public import LodestoneCore
+import LodestoneDomain
+
+/// How one network is served.
+public struct NetworkSettings: Sendable, Equatable {
+    /// Whether addresses are issued on it.
+    public var enabled: Bool
+    /// BIP44 account.
+    public var account: UInt32
+    /// Account-level extended public key (watch-only); nil means derive from the seed.
+    public var xpub: String?
+    /// Bitcoin script.
+    public var script: BitcoinScript?
+}
+
+/// The running configuration, read from (highest first) command-line flags, `LODESTONE_…`
+/// environment variables, the YAML file, and built-in defaults.
+public struct LodestoneConfiguration: Sendable {
+    /// Listen address.
+    public var host: String
+    /// Listen port.
+    public var port: Int
+    /// `sqlite://…` or `postgres://…`.
+    public var databaseURL: String
+    /// Requests per window per API key.
+    public var rateLimitRequests: Int
+    /// Rate limit window in seconds.
+    public var rateLimitWindow: Int
+    /// How often the config file is checked for threshold changes.
+    public var reloadSeconds: Int
+    /// Per-network settings for every known network.
+    public var networks: [NetworkID: NetworkSettings]
+    /// Confirmation thresholds set in the file, by asset id.
+    public var fileConfirmations: [String: Int]
+
+    /// Networks enabled by default: the eight production networks.
+    static func defaultEnabled(_ n: NetworkID) -> Bool { n.isMainnet }
+
+    /// Reads the configuration; every invalid value is reported (with its key) before failing.
+    public static func load(_ reader: ConfigReader) throws -> LodestoneConfiguration {
+        var r = Reading(reader: reader)
+        var networks: [NetworkID: NetworkSettings] = [:]
+        for n in NetworkID.allCases {
+            let base = "networks.\(n.rawValue)"
+            var script: BitcoinScript? = nil
+            if let text = r.string("\(base).script") {
+                script = BitcoinScript(rawValue: text)
+                if script == nil { r.problems.append("\(base).script: must be one of p2wpkh, p2tr, p2sh-p2wpkh") }
+            }
+            networks[n] = NetworkSettings(
+                enabled: r.bool("\(base).enabled") ?? defaultEnabled(n),
+                account: UInt32(r.int("\(base).account", in: 0...Int(Int32.max)) ?? 0),
+                xpub: r.string("\(base).xpub").flatMap { $0.isEmpty ? nil : $0 },
+                script: n.family == .bitcoin ? (script ?? nil) : nil)
+        }
+        var fileConfirmations: [String: Int] = [:]
+        for asset in NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)) {
+            if let c = r.int("assets.\(asset.id).confirmations", in: 1...Asset.maxConfirmations) {
+                fileConfirmations[asset.id] = c
+            }
+        }
+        let config = LodestoneConfiguration(
+            host: r.string("server.host") ?? "127.0.0.1",
+            port: r.int("server.port", in: 1...65535) ?? 8080,
+            databaseURL: r.string("database.url") ?? "sqlite://data/lodestone.sqlite",
+            rateLimitRequests: r.int("rate_limit.requests", in: 1...1_000_000) ?? 6000,
+            rateLimitWindow: r.int("rate_limit.window_seconds", in: 1...3600) ?? 60,
+            reloadSeconds: r.int("config_reload_seconds", in: 1...3600) ?? 5,
+            networks: networks, fileConfirmations: fileConfirmations)
+        guard r.problems.isEmpty else { throw ConfigurationProblems(problems: r.problems) }
+        return config
+    }
+
+    /// Thresholds from a file snapshot (used when the file changes).
+    static func fileConfirmations(_ snapshot: ConfigSnapshotReader) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for asset in NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)) {
+            if let c = snapshot.int(forKey: ConfigKey("assets.\(asset.id).confirmations")), (1...Asset.maxConfirmations).contains(c) {
+                out[asset.id] = c
+            }
+        }
+        return out
+    }
+
+    /// Typed reads that remember what was wrong instead of silently using a default.
+    struct Reading {
+        let reader: ConfigReader
+        var problems: [String] = []
+
+        static func isMissing(_ error: any Error) -> Bool {
+            // swift-configuration's error type is not public; its description says which case it is.
+            String(describing: error).hasPrefix("Missing required config value")
+        }
+
+        mutating func string(_ key: String) -> String? {
+            do { return try reader.requiredString(forKey: ConfigKey(key)) } catch {
+                if !Self.isMissing(error) { problems.append("\(key): must be a string") }
+                return nil
+            }
+        }
+
+        mutating func int(_ key: String, in range: ClosedRange<Int>) -> Int? {
+            do {
+                let value = try reader.requiredInt(forKey: ConfigKey(key))
+                guard range.contains(value) else {
+                    problems.append("\(key): must be an integer from \(range.lowerBound) to \(range.upperBound) (got \(value))")
+                    return nil
+                }
+                return value
+            } catch {
+                if !Self.isMissing(error) {
+                    problems.append("\(key): must be an integer from \(range.lowerBound) to \(range.upperBound)")
+                }
+                return nil
+            }
+        }
+
+        mutating func bool(_ key: String) -> Bool? {
+            do { return try reader.requiredBool(forKey: ConfigKey(key)) } catch {
+                if !Self.isMissing(error) { problems.append("\(key): must be true or false") }
+                return nil
+            }
+        }
+    }
+}
+
+/// Every configuration problem found, one per line.
+public struct ConfigurationProblems: Error, CustomStringConvertible {
+    /// `key.path: what is wrong`.
+    public let problems: [String]
+    /// Problems, one per entry.
+    public init(problems: [String]) { self.problems = problems }
+    public var description: String { problems.joined(separator: "\n") }
+}

@@ -1,0 +1,77 @@
+import Configuration
+import Foundation
+import Hummingbird
+public import Logging
+import LodestoneAPI
+import LodestoneCore
+import LodestoneDomain
+import LodestoneStore
+import PostgresNIO
+import ServiceLifecycle
+
+/// `lodestone serve`: opens the store, migrates, builds the API and runs until SIGTERM/SIGINT.
+public enum LodestoneServer {
+    /// Flag values that override the file and environment.
+    public struct Options: Sendable {
+        public var configPath: String?
+        public var host: String?
+        public var port: Int?
+        public var databaseURL: String?
+        public init(configPath: String?, host: String?, port: Int?, databaseURL: String?) {
+            self.configPath = configPath
+            self.host = host
+            self.port = port
+            self.databaseURL = databaseURL
+        }
+
+        var overrides: [String: ConfigValue] {
+            var o: [String: ConfigValue] = [:]
+            if let host { o["server.host"] = ConfigValue(.string(host), isSecret: false) }
+            if let port { o["server.port"] = ConfigValue(.int(port), isSecret: false) }
+            if let databaseURL { o["database.url"] = ConfigValue(.string(databaseURL), isSecret: true) }
+            return o
+        }
+    }
+
+    static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// Runs the server.
+    public static func run(_ options: Options, logger: Logger) async throws {
+        let (reader, fileProvider) = try await ConfigLoading.reader(
+            path: options.configPath, overrides: options.overrides, logger: logger)
+        let config = try LodestoneConfiguration.load(reader)
+        let passphrase = reader.string(forKey: "seed_passphrase", isSecret: true)
+        let opened = try await DatabaseLocation.open(config.databaseURL, logger: logger)
+        logger.info("opening store", metadata: ["database": "\(DatabaseLocation.redacted(config.databaseURL))"])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let pg = opened.postgres { group.addTask { await pg.client.run() } }
+            defer { group.cancelAll() }
+            let store = opened.store
+            try await store.migrate()
+            let issuer = try await ServerDependencies.issuer(config: config, store: store, passphrase: passphrase, logger: logger)
+            let registry = try await ServerDependencies.assets(config: config, store: store, now: nowMillis())
+            let deps = APIDependencies(
+                store: store, assets: registry, issuer: issuer,
+                networks: (NetworkID.production + NetworkID.allCases.filter { !$0.isMainnet && config.networks[$0]?.enabled == true })
+                    .map { NetworkStatus(id: $0, enabled: config.networks[$0]?.enabled == true) },
+                limiter: RateLimiter(limit: config.rateLimitRequests, windowSeconds: config.rateLimitWindow),
+                now: nowMillis, openAPIDocument: ServerDependencies.openAPIDocument())
+            let (router, _) = APIRouterBuilder.build(deps)
+            var services: [any Service] = [IntentExpiryService(store: store, now: nowMillis, logger: logger)]
+            if let fileProvider {
+                services.append(fileProvider)
+                services.append(
+                    ThresholdFileWatcher(reader: reader, registry: registry, store: store, now: nowMillis, logger: logger))
+            }
+            let app = Application(
+                router: router,
+                configuration: .init(address: .hostname(config.host, port: config.port), serverName: "lodestone"),
+                services: services, logger: logger)
+            logger.info(
+                "lodestone serving",
+                metadata: ["address": "\(config.host):\(config.port)", "networks": "\(issuer.networks.map(\.rawValue).sorted())"])
+            try await app.runService()
+        }
+        await opened.close()
+    }
+}

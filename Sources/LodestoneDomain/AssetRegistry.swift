@@ -1,0 +1,27 @@
+/// The assets in force and their current thresholds, shared by the API and the watchers.
+public actor AssetRegistry {
+    private var assets: [String: Asset]
+    private let order: [String]
+
+    /// A registry of `assets` (order kept for listings).
+    public init(assets: [Asset]) {
+        self.assets = Dictionary(uniqueKeysWithValues: assets.map { ($0.id, $0) })
+        self.order = assets.map(\.id)
+    }
+
+    /// All assets, in configuration order.
+    public func all() -> [Asset] { order.compactMap { assets[$0] } }
+
+    /// One asset by id (exact, case-sensitive).
+    public func asset(id: String) -> Asset? { assets[id] }
+
+    /// Applies a threshold; returns the previous one, or nil for an unknown asset.
+    @discardableResult
+    public func setConfirmations(_ confirmations: Int, assetID: String) -> Int? {
+        guard var asset = assets[assetID] else { return nil }
+        let previous = asset.confirmations
+        asset.confirmations = confirmations
+        assets[assetID] = asset
+        return previous
+    }
+}

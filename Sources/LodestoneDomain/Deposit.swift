@@ -1,0 +1,57 @@
+public import LodestoneCore
+
+/// Where a deposit stands in its confirmation life.
+public enum DepositStatus: String, Sendable, Codable, CaseIterable {
+    case pending, confirmed, orphaned, ignored
+}
+
+/// Money seen arriving at one of our addresses (one transfer, not one transaction).
+public struct Deposit: Sendable, Hashable {
+    /// `dep_…`
+    public let id: String
+    /// Network id.
+    public let network: NetworkID
+    /// Asset id.
+    public let assetID: String
+    /// Receiving address.
+    public let address: String
+    /// Owner of the address.
+    public let customerID: String
+    /// Amount in base units.
+    public let amount: Amount
+    /// Transaction hash or id.
+    public let txHash: String
+    /// Log index (EVM/Tron tokens), output index (Bitcoin) or instruction position (Solana).
+    public let position: Int
+    /// Block height or slot.
+    public let blockNumber: Int64
+    /// Block hash.
+    public let blockHash: String
+    /// Confirmations counted at the last update.
+    public let confirmations: Int
+    /// Status.
+    public let status: DepositStatus
+    /// First seen, unix milliseconds.
+    public let createdAt: Int64
+
+    /// A deposit record.
+    public init(
+        id: String, network: NetworkID, assetID: String, address: String, customerID: String, amount: Amount,
+        txHash: String, position: Int, blockNumber: Int64, blockHash: String, confirmations: Int,
+        status: DepositStatus, createdAt: Int64
+    ) {
+        self.id = id
+        self.network = network
+        self.assetID = assetID
+        self.address = address
+        self.customerID = customerID
+        self.amount = amount
+        self.txHash = txHash
+        self.position = position
+        self.blockNumber = blockNumber
+        self.blockHash = blockHash
+        self.confirmations = confirmations
+        self.status = status
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,22 @@
+public import LodestoneCore
+
+extension NetworkID {
+    /// The name used in asset ids (`USDT-Tron`, `ETH-Base`).
+    public var displayName: String {
+        switch self {
+        case .bitcoin: return "Bitcoin"
+        case .bitcoinTestnet: return "BitcoinTestnet"
+        case .bitcoinRegtest: return "BitcoinRegtest"
+        case .ethereum: return "Ethereum"
+        case .bsc: return "BSC"
+        case .polygon: return "Polygon"
+        case .base: return "Base"
+        case .arbitrum: return "Arbitrum"
+        case .tron: return "Tron"
+        case .solana: return "Solana"
+        }
+    }
+
+    /// The eight production networks Lodestone serves, in API order.
+    public static let production: [NetworkID] = [.ethereum, .bsc, .polygon, .base, .arbitrum, .tron, .solana, .bitcoin]
+}

@@ -1,0 +1,122 @@
+/// The schema, as numbered migrations. Both backends run the same statements: only integer and
+/// text columns, explicit keys, no backend-specific types.
+enum Migrations {
+    static let all: [(version: Int64, name: String, statements: [String])] = [
+        (1, "initial schema", [
+            """
+            CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)
+            """,
+            "INSERT INTO counters (name, value) VALUES ('derivation_index', 0)",
+            """
+            CREATE TABLE customers (
+                id TEXT PRIMARY KEY,
+                external_id TEXT UNIQUE,
+                email TEXT,
+                metadata TEXT,
+                derivation_index BIGINT UNIQUE,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX customers_by_creation ON customers (created_at, id)",
+            """
+            CREATE TABLE addresses (
+                customer_id TEXT NOT NULL REFERENCES customers (id),
+                network TEXT NOT NULL,
+                family TEXT NOT NULL,
+                address TEXT NOT NULL,
+                match_key TEXT NOT NULL,
+                derivation_path TEXT NOT NULL,
+                derivation_index BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (customer_id, network),
+                UNIQUE (network, match_key)
+            )
+            """,
+            "CREATE INDEX addresses_by_key ON addresses (family, match_key)",
+            """
+            CREATE TABLE payment_intents (
+                id TEXT PRIMARY KEY,
+                status TEXT NOT NULL,
+                asset_id TEXT NOT NULL,
+                network TEXT NOT NULL,
+                amount TEXT NOT NULL,
+                amount_received TEXT NOT NULL,
+                deposit_address TEXT NOT NULL,
+                confirmations_required BIGINT NOT NULL,
+                customer_id TEXT NOT NULL REFERENCES customers (id),
+                merchant_order_id TEXT,
+                metadata TEXT,
+                expires_at BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                idempotency_key TEXT UNIQUE,
+                request_hash TEXT
+            )
+            """,
+            "CREATE INDEX payment_intents_by_customer ON payment_intents (customer_id, created_at, id)",
+            "CREATE INDEX payment_intents_by_status ON payment_intents (status, created_at, id)",
+            "CREATE INDEX payment_intents_by_order ON payment_intents (merchant_order_id)",
+            """
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                key_hash TEXT NOT NULL UNIQUE,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE asset_settings (
+                asset_id TEXT PRIMARY KEY,
+                confirmations BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE config_file_thresholds (
+                asset_id TEXT PRIMARY KEY,
+                confirmations BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE audit_events (
+                id TEXT PRIMARY KEY,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                old_value TEXT,
+                new_value TEXT,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX audit_events_by_creation ON audit_events (created_at, id)",
+            """
+            CREATE TABLE key_material (
+                name TEXT PRIMARY KEY,
+                sealed TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE deposits (
+                id TEXT PRIMARY KEY,
+                network TEXT NOT NULL,
+                asset_id TEXT NOT NULL,
+                address TEXT NOT NULL,
+                customer_id TEXT REFERENCES customers (id),
+                amount TEXT NOT NULL,
+                tx_hash TEXT NOT NULL,
+                position BIGINT NOT NULL,
+                block_number BIGINT NOT NULL,
+                block_hash TEXT NOT NULL,
+                confirmations BIGINT NOT NULL,
+                status TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                UNIQUE (network, tx_hash, position)
+            )
+            """,
+            "CREATE INDEX deposits_by_customer ON deposits (customer_id, created_at, id)",
+            "CREATE INDEX deposits_by_address ON deposits (address, created_at, id)",
+        ]),
+    ]
+}

@@ -1,0 +1,28 @@
+/// Runs statements inside one transaction.
+public protocol SQLExecutor: Sendable {
+    /// Runs `sql` (placeholders `$1`, `$2`, …) and returns its rows.
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
+}
+
+extension SQLExecutor {
+    /// Runs a statement without binds.
+    public func query(_ sql: String) async throws -> [SQLRow] { try await query(sql, []) }
+}
+
+/// The two SQL dialects the store speaks; the schema and queries are shared, these are the differences.
+public enum SQLDialect: Sendable {
+    case sqlite, postgres
+
+    /// Row lock for read-then-write sequences (SQLite locks the whole database per write transaction).
+    var forUpdate: String { self == .postgres ? " FOR UPDATE" : "" }
+}
+
+/// A database the store can run transactions on.
+public protocol SQLDatabase: Sendable {
+    /// Which SQL dialect it speaks.
+    var dialect: SQLDialect { get }
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    /// Runs read-only statements outside an explicit transaction.
+    func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+}

@@ -1,0 +1,78 @@
+public import LodestoneCore
+public import LodestoneDomain
+
+extension SQLStore {
+    static let addressColumns = "address, network, customer_id, derivation_path, derivation_index, created_at"
+
+    static func address(_ row: SQLRow) throws -> CustomerAddress {
+        CustomerAddress(
+            address: try row.text(0), network: try row.text(1), customerID: try row.text(2),
+            derivationPath: try row.text(3), index: UInt32(try row.int(4)), createdAt: try row.int(5))
+    }
+
+    public func issueAddress(customerID: String, network: NetworkID, now: Int64, derive: AddressDerivation) async throws
+        -> (CustomerAddress, created: Bool)
+    {
+        let lookup = "SELECT \(Self.addressColumns) FROM addresses WHERE customer_id = $1 AND network = $2"
+        let binds: [SQLValue] = [.text(customerID), .text(network.rawValue)]
+        // Most calls ask again for an address that exists: answer those without a write transaction.
+        if let existing = try await database.read({ db in try await db.query(lookup, binds).first.map(Self.address) }) {
+            return (existing, false)
+        }
+        let forUpdate = database.dialect.forUpdate
+        return try await database.transaction { db in
+            // Lock the customer row: concurrent first requests for one customer serialize here.
+            let rows = try await db.query("SELECT derivation_index FROM customers WHERE id = $1\(forUpdate)", [.text(customerID)])
+            guard let customer = rows.first else { throw StoreError.notFound("customer") }
+            if let existing = try await db.query(lookup, binds).first.map(Self.address) { return (existing, false) }
+            let index: Int64
+            if let assigned = try customer.optionalInt(0) {
+                index = assigned
+            } else {
+                // One index per customer, from a counter updated in this transaction: no gaps, no reuse.
+                let next = try await db.query(
+                    "UPDATE counters SET value = value + 1 WHERE name = 'derivation_index' RETURNING value")
+                index = try (next.first?.int(0) ?? 0) - 1
+                guard index >= 0, index < Int64(DerivationPath.hardenedOffset) else {
+                    throw StoreError.invalidState("the HD index space (2^31 customers) is exhausted")
+                }
+                _ = try await db.query(
+                    "UPDATE customers SET derivation_index = $1 WHERE id = $2", [.int(index), .text(customerID)])
+            }
+            let derived = try derive(network, UInt32(index))
+            let parsed = try AddressCodec.parse(derived.address, network: network)
+            _ = try await db.query(
+                """
+                INSERT INTO addresses (customer_id, network, family, address, match_key, derivation_path, derivation_index, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                """,
+                [
+                    .text(customerID), .text(network.rawValue), .text(network.family.rawValue), .text(parsed.normalized),
+                    .text(Hex.encode(parsed.matchKey)), .text(derived.path), .int(index), .int(now),
+                ])
+            return (
+                CustomerAddress(
+                    address: parsed.normalized, network: network.rawValue, customerID: customerID,
+                    derivationPath: derived.path, index: UInt32(index), createdAt: now), true
+            )
+        }
+    }
+
+    public func addresses(customerID: String) async throws -> [CustomerAddress] {
+        try await database.read { db in
+            try await db.query(
+                "SELECT \(Self.addressColumns) FROM addresses WHERE customer_id = $1 ORDER BY created_at, network",
+                [.text(customerID)]
+            ).map(Self.address)
+        }
+    }
+
+    public func address(matching parsed: ParsedAddress) async throws -> CustomerAddress? {
+        try await database.read { db in
+            try await db.query(
+                "SELECT \(Self.addressColumns) FROM addresses WHERE family = $1 AND match_key = $2 ORDER BY created_at LIMIT 1",
+                [.text(parsed.family.rawValue), .text(Hex.encode(parsed.matchKey))]
+            ).first.map(Self.address)
+        }
+    }
+}

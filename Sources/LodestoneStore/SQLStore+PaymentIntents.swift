@@ -1,0 +1,143 @@
+public import LodestoneCore
+public import LodestoneDomain
+
+extension SQLStore {
+    static let intentColumns = """
+        id, status, asset_id, network, amount, amount_received, deposit_address, confirmations_required, \
+        customer_id, merchant_order_id, metadata, expires_at, created_at, request_hash
+        """
+
+    static func intent(_ row: SQLRow) throws -> PaymentIntent {
+        guard let status = PaymentIntentStatus(rawValue: try row.text(1)) else { throw StoreError.corrupt("intent status") }
+        guard let network = NetworkID(rawValue: try row.text(3)) else { throw StoreError.corrupt("intent network") }
+        return PaymentIntent(
+            id: try row.text(0), status: status, assetID: try row.text(2), network: network,
+            amount: try Self.amount(try row.text(4)), amountReceived: try Self.amount(try row.text(5)),
+            depositAddress: try row.text(6), confirmationsRequired: Int(try row.int(7)), customerID: try row.text(8),
+            merchantOrderID: try row.optionalText(9), metadata: try row.optionalText(10), expiresAt: try row.int(11),
+            createdAt: try row.int(12))
+    }
+
+    static func amount(_ text: String) throws -> Amount {
+        do { return try Amount(baseUnitString: text) } catch { throw StoreError.corrupt("amount '\(text)'") }
+    }
+
+    public func createPaymentIntent(_ new: NewPaymentIntent, now: Int64) async throws -> (PaymentIntent, created: Bool) {
+        let intent = PaymentIntent(
+            id: ResourceID.make("pi"), status: .requiresPayment, assetID: new.asset.id, network: new.asset.network,
+            amount: new.amount, amountReceived: .zero, depositAddress: new.depositAddress,
+            confirmationsRequired: new.asset.confirmations, customerID: new.customerID,
+            merchantOrderID: new.merchantOrderID, metadata: new.metadata, expiresAt: now + new.expiresIn * 1000,
+            createdAt: now)
+        do {
+            return try await database.transaction { db in
+                if let key = new.idempotencyKey, let prior = try await Self.intent(idempotencyKey: key, db) {
+                    guard prior.hash == new.requestHash else { throw StoreError.idempotencyMismatch }
+                    return (prior.intent, false)
+                }
+                guard try await !db.query("SELECT id FROM customers WHERE id = $1", [.text(new.customerID)]).isEmpty else {
+                    throw StoreError.notFound("customer")
+                }
+                _ = try await db.query(
+                    """
+                    INSERT INTO payment_intents (\(Self.intentColumns), idempotency_key)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                    """,
+                    [
+                        .text(intent.id), .text(intent.status.rawValue), .text(intent.assetID), .text(intent.network.rawValue),
+                        .text(intent.amount.description), .text("0"), .text(intent.depositAddress),
+                        .int(Int64(intent.confirmationsRequired)), .text(intent.customerID), intent.merchantOrderID.sql,
+                        intent.metadata.sql, .int(intent.expiresAt), .int(intent.createdAt), .text(new.requestHash),
+                        new.idempotencyKey.sql,
+                    ])
+                return (intent, true)
+            }
+        } catch StoreError.backend(let why) {
+            // A concurrent request with the same key won the race: answer as its retry would be answered.
+            if let key = new.idempotencyKey,
+                let prior = try await database.read({ db in try await Self.intent(idempotencyKey: key, db) })
+            {
+                guard prior.hash == new.requestHash else { throw StoreError.idempotencyMismatch }
+                return (prior.intent, false)
+            }
+            throw StoreError.backend(why)
+        }
+    }
+
+    static func intent(idempotencyKey: String, _ db: any SQLExecutor) async throws -> (intent: PaymentIntent, hash: String)? {
+        guard
+            let row = try await db.query(
+                "SELECT \(intentColumns) FROM payment_intents WHERE idempotency_key = $1", [.text(idempotencyKey)]
+            ).first
+        else { return nil }
+        return (try intent(row), try row.optionalText(13) ?? "")
+    }
+
+    public func paymentIntent(id: String) async throws -> PaymentIntent? {
+        try await database.read { db in
+            try await db.query("SELECT \(Self.intentColumns) FROM payment_intents WHERE id = $1", [.text(id)])
+                .first.map(Self.intent)
+        }
+    }
+
+    public func paymentIntents(_ filter: PaymentIntentFilter, page: Int, pageSize: Int) async throws -> Page<PaymentIntent> {
+        var conditions: [String] = []
+        var binds: [SQLValue] = []
+        func add(_ column: String, _ value: String?) {
+            guard let value else { return }
+            binds.append(.text(value))
+            conditions.append("\(column) = $\(binds.count)")
+        }
+        add("customer_id", filter.customerID)
+        add("status", filter.status?.rawValue)
+        add("merchant_order_id", filter.merchantOrderID)
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let countBinds = binds
+        binds += [.int(Int64(pageSize)), .int(Int64((page - 1) * pageSize))]
+        let sql = """
+            SELECT \(Self.intentColumns) FROM payment_intents\(whereClause)
+            ORDER BY created_at DESC, id DESC LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
+            """
+        let pageBinds = binds
+        return try await database.read { db in
+            let rows = try await db.query(sql, pageBinds)
+            let total = try Self.count(try await db.query("SELECT COUNT(*) FROM payment_intents\(whereClause)", countBinds))
+            return Page(items: try rows.map(Self.intent), total: total)
+        }
+    }
+
+    public func cancelPaymentIntent(id: String, now: Int64) async throws -> PaymentIntent {
+        let forUpdate = database.dialect.forUpdate
+        return try await database.transaction { db in
+            guard
+                let row = try await db.query(
+                    "SELECT \(Self.intentColumns) FROM payment_intents WHERE id = $1\(forUpdate)", [.text(id)]
+                ).first
+            else { throw StoreError.notFound("payment intent") }
+            var intent = try Self.intent(row)
+            switch CancelDecision(status: intent.status) {
+            case .alreadyCanceled:
+                return intent
+            case .refused(let status):
+                throw StoreError.invalidState("payment intent is \(status.rawValue) and can no longer be canceled")
+            case .cancel:
+                _ = try await db.query(
+                    "UPDATE payment_intents SET status = 'canceled' WHERE id = $1", [.text(id)])
+                intent.status = .canceled
+                return intent
+            }
+        }
+    }
+
+    public func expirePaymentIntents(now: Int64) async throws -> [PaymentIntent] {
+        try await database.transaction { db in
+            try await db.query(
+                """
+                UPDATE payment_intents SET status = 'expired'
+                WHERE status = 'requires_payment' AND expires_at <= $1
+                RETURNING \(Self.intentColumns)
+                """, [.int(now)]
+            ).map(Self.intent)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+public import LodestoneCore
+public import LodestoneDomain
+
+/// The one `Store` implementation, over either SQL backend.
+public struct SQLStore: Store {
+    /// The backend.
+    public let database: any SQLDatabase
+
+    /// A store over `database`.
+    public init(database: any SQLDatabase) { self.database = database }
+
+    public func migrate() async throws {
+        let dialect = database.dialect
+        try await database.transaction { db in
+            if dialect == .postgres {
+                // Two instances starting together must not both migrate.
+                _ = try await db.query("SELECT 1 FROM pg_advisory_xact_lock(72177301)")
+            }
+            _ = try await db.query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)")
+        }
+        for migration in Migrations.all {
+            try await database.transaction { db in
+                if dialect == .postgres { _ = try await db.query("SELECT 1 FROM pg_advisory_xact_lock(72177301)") }
+                let done = try await db.query("SELECT version FROM schema_migrations WHERE version = $1", [.int(migration.version)])
+                guard done.isEmpty else { return }
+                for statement in migration.statements { _ = try await db.query(statement) }
+                _ = try await db.query(
+                    "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                    [.int(migration.version), .text(migration.name)])
+            }
+        }
+    }
+
+    /// The highest applied migration.
+    public func schemaVersion() async throws -> Int64 {
+        try await database.read { db in
+            try await db.query("SELECT MAX(version) FROM schema_migrations").first?.optionalInt(0) ?? 0
+        }
+    }
+
+    static func count(_ rows: [SQLRow]) throws -> Int { Int(try rows.first?.int(0) ?? 0) }
+}

@@ -1,0 +1,145 @@
+public import LodestoneCore
+public import LodestoneDomain
+
+/// A page of results and the total count.
+public struct Page<T: Sendable>: Sendable {
+    /// Items on this page.
+    public let items: [T]
+    /// Items across all pages.
+    public let total: Int
+}
+
+/// Filter for payment intent listings.
+public struct PaymentIntentFilter: Sendable {
+    /// Owner.
+    public var customerID: String?
+    /// Status.
+    public var status: PaymentIntentStatus?
+    /// Merchant's order reference.
+    public var merchantOrderID: String?
+    /// An empty filter.
+    public init(customerID: String? = nil, status: PaymentIntentStatus? = nil, merchantOrderID: String? = nil) {
+        self.customerID = customerID
+        self.status = status
+        self.merchantOrderID = merchantOrderID
+    }
+}
+
+/// Filter for deposit listings.
+public struct DepositFilter: Sendable {
+    /// Owner.
+    public var customerID: String?
+    /// Receiving address (canonical text).
+    public var address: String?
+    /// Asset id.
+    public var assetID: String?
+    /// Status.
+    public var status: DepositStatus?
+    /// An empty filter.
+    public init(customerID: String? = nil, address: String? = nil, assetID: String? = nil, status: DepositStatus? = nil) {
+        self.customerID = customerID
+        self.address = address
+        self.assetID = assetID
+        self.status = status
+    }
+}
+
+/// What a new payment intent needs; the store fills in the deposit address and the id.
+public struct NewPaymentIntent: Sendable {
+    /// The asset.
+    public let asset: Asset
+    /// Base units.
+    public let amount: Amount
+    /// Owner.
+    public let customerID: String
+    /// The customer's deposit address on the asset's network.
+    public let depositAddress: String
+    /// Merchant's order reference.
+    public let merchantOrderID: String?
+    /// Metadata JSON text.
+    public let metadata: String?
+    /// Seconds until expiry.
+    public let expiresIn: Int64
+    /// Idempotency-Key header, if sent.
+    public let idempotencyKey: String?
+    /// Hash of the request body, to tell a retry from a different request.
+    public let requestHash: String
+
+    /// A new intent request.
+    public init(
+        asset: Asset, amount: Amount, customerID: String, depositAddress: String, merchantOrderID: String?, metadata: String?, expiresIn: Int64,
+        idempotencyKey: String?, requestHash: String
+    ) {
+        self.asset = asset
+        self.amount = amount
+        self.customerID = customerID
+        self.depositAddress = depositAddress
+        self.merchantOrderID = merchantOrderID
+        self.metadata = metadata
+        self.expiresIn = expiresIn
+        self.idempotencyKey = idempotencyKey
+        self.requestHash = requestHash
+    }
+}
+
+/// Derives the address for an HD index on a network; the store calls it inside the allocating transaction.
+public typealias AddressDerivation = @Sendable (_ network: NetworkID, _ index: UInt32) throws -> DerivedAddress
+
+/// Everything Lodestone persists. One contract, two implementations (SQLite, PostgreSQL), one test suite.
+public protocol Store: Sendable {
+    /// Brings the schema up to date; safe to call at every start.
+    func migrate() async throws
+
+    /// Creates a customer; `conflict` when `externalID` is taken.
+    func createCustomer(externalID: String?, email: String?, metadata: String?, now: Int64) async throws -> Customer
+    /// A customer by id.
+    func customer(id: String) async throws -> Customer?
+    /// Customers, oldest first.
+    func customers(page: Int, pageSize: Int) async throws -> Page<Customer>
+
+    /// The customer's address on `network`, creating it (and the customer's HD index) on first use.
+    /// Returns the address and whether this call created it.
+    func issueAddress(customerID: String, network: NetworkID, now: Int64, derive: AddressDerivation) async throws
+        -> (CustomerAddress, created: Bool)
+    /// All of a customer's addresses.
+    func addresses(customerID: String) async throws -> [CustomerAddress]
+    /// The address record whose matching key is `parsed`, on any network of its family.
+    func address(matching parsed: ParsedAddress) async throws -> CustomerAddress?
+
+    /// Creates an intent (or returns the one an idempotency key already made, with `created == false`).
+    func createPaymentIntent(_ new: NewPaymentIntent, now: Int64) async throws -> (PaymentIntent, created: Bool)
+    /// An intent by id.
+    func paymentIntent(id: String) async throws -> PaymentIntent?
+    /// Intents matching `filter`, newest first.
+    func paymentIntents(_ filter: PaymentIntentFilter, page: Int, pageSize: Int) async throws -> Page<PaymentIntent>
+    /// Cancels an open intent; `invalidState` once it has succeeded or expired.
+    func cancelPaymentIntent(id: String, now: Int64) async throws -> PaymentIntent
+    /// Marks open intents whose expiry has passed as expired; returns them.
+    func expirePaymentIntents(now: Int64) async throws -> [PaymentIntent]
+
+    /// Stores a new API key (hash only).
+    func createAPIKey(_ key: APIKeyRecord) async throws
+    /// The key with this hash.
+    func apiKey(hash: String) async throws -> APIKeyRecord?
+
+    /// Threshold overrides set through the API, by asset id.
+    func assetConfirmationOverrides() async throws -> [String: Int]
+    /// Sets an asset's threshold and records the change in the audit log, in one transaction.
+    func setAssetConfirmations(assetID: String, confirmations: Int, previous: Int, actor: String, now: Int64) async throws
+    /// The thresholds the config file had when last applied, by asset id.
+    func appliedFileThresholds() async throws -> [String: Int]
+    /// Applies a config-file threshold: sets it, remembers it as applied, audits it (actor `config-file`).
+    func applyFileThreshold(assetID: String, confirmations: Int, previous: Int, now: Int64) async throws
+    /// Appends an audit event.
+    func recordAudit(_ event: AuditEvent) async throws
+    /// Audit events, newest first.
+    func auditEvents(page: Int, pageSize: Int) async throws -> Page<AuditEvent>
+
+    /// Sealed (encrypted) key material by name.
+    func sealedKey(name: String) async throws -> String?
+    /// Stores sealed key material once; `conflict` if the name exists.
+    func storeSealedKey(name: String, sealed: String, now: Int64) async throws
+
+    /// Deposits matching `filter`, newest first.
+    func deposits(_ filter: DepositFilter, page: Int, pageSize: Int) async throws -> Page<Deposit>
+}
