@@ -43,18 +43,24 @@ public enum StoreFixture {
         case .postgres:
             let url = try #require(Backend.postgresURL, "LODESTONE_TEST_POSTGRES_URL is not set")
             let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            // A PostgresClient runs once: one admin client around the whole test.
             let admin = try PostgresDatabase(url: url, logger: logger)
-            try await admin.withRunningClient { db in
-                _ = try await db.transaction { try await $0.query("CREATE SCHEMA \(schema)") }
-            }
-            let db = try PostgresDatabase(url: url + "?search_path=\(schema)", logger: logger)
-            let result = try await db.withRunningClient { db in
-                let store = SQLStore(database: db)
-                try await store.migrate()
-                return try await body(store)
-            }
-            try await admin.withRunningClient { db in
-                _ = try await db.transaction { try await $0.query("DROP SCHEMA \(schema) CASCADE") }
+            let result = try await admin.withRunningClient { admin in
+                _ = try await admin.transaction { try await $0.query("CREATE SCHEMA \(schema)") }
+                let db = try PostgresDatabase(url: url + "?search_path=\(schema)", logger: logger)
+                let result: T
+                do {
+                    result = try await db.withRunningClient { db in
+                        let store = SQLStore(database: db)
+                        try await store.migrate()
+                        return try await body(store)
+                    }
+                } catch {
+                    _ = try? await admin.transaction { try await $0.query("DROP SCHEMA \(schema) CASCADE") }
+                    throw error
+                }
+                _ = try await admin.transaction { try await $0.query("DROP SCHEMA \(schema) CASCADE") }
+                return result
             }
             return result
         }
