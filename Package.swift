@@ -157,6 +157,18 @@ let package = Package(
             dependencies: ["TestSupport", "LodestoneCore", "LodestoneDomain", "LodestoneStore"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "LodestoneAPITests",
+            dependencies: [
+                "TestSupport", "LodestoneCore", "LodestoneDomain", "LodestoneStore", "LodestoneAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Runs the built `lodestone` binary as a user would.
         .testTarget(
             name: "LodestoneCLITests",

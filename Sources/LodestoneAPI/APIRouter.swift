@@ -11,6 +11,11 @@ public struct RouteDescription: Sendable, Hashable, CustomStringConvertible {
     public let method: String
     /// Path with `{name}` parameters.
     public let path: String
+    /// A route description.
+    public init(method: String, path: String) {
+        self.method = method
+        self.path = path
+    }
     public var description: String { "\(method) \(path)" }
 }
 

@@ -1,0 +1,74 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LodestoneAPI
+import LodestoneCore
+import LodestoneDomain
+import LodestoneStore
+import NIOCore
+import TestSupport
+import Testing
+
+/// A router over a fresh store with one service key and one operator key.
+struct APIHarness: Sendable {
+    let store: SQLStore
+    let deps: APIDependencies
+    let clock: TestClock
+    let routes: [RouteDescription]
+    let app: Application<RouterResponder<APIRequestContext>>
+    let serviceKey: String
+    let operatorKey: String
+
+    static func with(
+        _ backend: Backend, rateLimit: Int = 100_000, _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        try await StoreFixture.with(backend) { store in
+            let clock = TestClock()
+            let serviceKey = APIKeySecret.generate()
+            let operatorKey = APIKeySecret.generate()
+            try await store.createAPIKey(
+                APIKeyRecord(id: "key_s", name: "shop", role: .service, hash: APIKeySecret.hash(serviceKey), createdAt: 0))
+            try await store.createAPIKey(
+                APIKeyRecord(id: "key_o", name: "ops", role: .operator, hash: APIKeySecret.hash(operatorKey), createdAt: 0))
+            let deps = APIDependencies(
+                store: store, assets: AssetRegistry(assets: NetworkID.production.flatMap(AssetCatalog.defaults(for:))),
+                issuer: TestKeys.issuer, networks: NetworkID.production.map { NetworkStatus(id: $0, enabled: true) },
+                limiter: RateLimiter(limit: rateLimit, windowSeconds: 60), now: clock.now,
+                openAPIDocument: APIResources.openAPIDocument)
+            let (router, routes) = APIRouterBuilder.build(deps)
+            let app = Application(router: router)
+            let harness = APIHarness(
+                store: store, deps: deps, clock: clock, routes: routes, app: app, serviceKey: serviceKey,
+                operatorKey: operatorKey)
+            try await app.test(.router) { client in try await body(harness, client) }
+        }
+    }
+}
+
+/// A decoded response.
+struct Reply: Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let text: String
+
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }
+    var error: [String: Any] { json["error"] as? [String: Any] ?? [:] }
+    var errorParam: String? { error["param"] as? String }
+    var data: [[String: Any]] { json["data"] as? [[String: Any]] ?? [] }
+}
+
+extension TestClientProtocol {
+    /// Sends a request with a key (service by default) and an optional JSON body.
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, key: String?, json: String? = nil, contentType: String = "application/json",
+        headers extra: HTTPFields = [:]
+    ) async throws -> Reply {
+        var headers = extra
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        if json != nil { headers[.contentType] = contentType }
+        return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) {
+            Reply(status: $0.status, headers: $0.headers, text: String(buffer: $0.body))
+        }
+    }
+}
