@@ -169,6 +169,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "LodestoneAppTests",
+            dependencies: [
+                "LodestoneApp", "LodestoneCore", "LodestoneDomain",
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Runs the built `lodestone` binary as a user would.
         .testTarget(
             name: "LodestoneCLITests",

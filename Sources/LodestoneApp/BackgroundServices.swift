@@ -11,7 +11,8 @@ struct IntentExpiryService: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        // Shutdown cancels the sleep; that is the normal way out, not a failure.
+        try? await cancelWhenGracefulShutdown {
             while true {
                 try await Task.sleep(for: .seconds(5))
                 do {
@@ -36,6 +37,14 @@ struct ThresholdFileWatcher: Service {
     let logger: Logger
 
     func run() async throws {
+        do {
+            try await watch()
+        } catch is CancellationError {
+            return
+        }
+    }
+
+    func watch() async throws {
         try await cancelWhenGracefulShutdown {
             try await reader.watchSnapshot { updates in
                 for await snapshot in updates {

@@ -43,6 +43,19 @@ public enum LodestoneServer {
         let passphrase = reader.string(forKey: "seed_passphrase", isSecret: true)
         let opened = try await DatabaseLocation.open(config.databaseURL, logger: logger)
         logger.info("opening store", metadata: ["database": "\(DatabaseLocation.redacted(config.databaseURL))"])
+        do {
+            try await serve(config: config, reader: reader, fileProvider: fileProvider, passphrase: passphrase, opened: opened, logger: logger)
+        } catch {
+            await opened.close()
+            throw error
+        }
+        await opened.close()
+    }
+
+    static func serve(
+        config: LodestoneConfiguration, reader: ConfigReader, fileProvider: ReloadingFileProvider<YAMLSnapshot>?,
+        passphrase: String?, opened: DatabaseLocation.Opened, logger: Logger
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let pg = opened.postgres { group.addTask { await pg.client.run() } }
             defer { group.cancelAll() }
@@ -72,6 +85,5 @@ public enum LodestoneServer {
                 metadata: ["address": "\(config.host):\(config.port)", "networks": "\(issuer.networks.map(\.rawValue).sorted())"])
             try await app.runService()
         }
-        await opened.close()
     }
 }

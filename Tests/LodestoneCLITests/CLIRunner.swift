@@ -21,10 +21,15 @@ enum CLI {
         return URL(fileURLWithPath: ".build/debug/lodestone")
     }()
 
-    static func run(_ arguments: [String]) throws -> CLIResult {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            var env = ProcessInfo.processInfo.environment
+            for (k, v) in environment { env[k] = v }
+            process.environment = env
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

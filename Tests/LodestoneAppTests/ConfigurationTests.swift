@@ -1,0 +1,91 @@
+import Configuration
+import Foundation
+import LodestoneApp
+import LodestoneCore
+import LodestoneDomain
+import Testing
+
+@Suite struct ConfigurationTests {
+    @Test func shippedConfigIsValid() {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/lodestone.yaml").path
+        #expect(ConfigFileCheck.problems(path: path) == [])
+    }
+
+    @Test func everyProblemIsReportedWithItsPath() {
+        let yaml = """
+            server:
+              port: 70000
+              hots: x
+            database:
+              url: mysql://x
+            rate_limit: {requests: 0}
+            networks:
+              ethereum: {enabled: maybe, account: -1}
+              bitcoin: {script: p2pkh}
+              solana: {xpub: xpub661MyMwAqRbcFtXgS5sYJABqqG9YLmC4Q1Rdap9gSE8NqtwybGhePY2gZ29ESFjqJoCu1Rupje8YtGqsefD265TMg7usUDFdp6W1EGMcet8}
+              litecoin: {}
+            assets:
+              USDT-Tron: {confirmations: 0}
+              USDT-Doge: {confirmations: 5}
+            extra: 1
+            """
+        let problems = ConfigFileCheck.problems(yaml: yaml)
+        for path in [
+            "server.port", "server.hots", "database.url", "rate_limit.requests", "networks.ethereum.enabled",
+            "networks.ethereum.account", "networks.bitcoin.script", "networks.solana.xpub", "networks.litecoin",
+            "assets.USDT-Tron.confirmations", "assets.USDT-Doge", "extra",
+        ] {
+            #expect(problems.contains { $0.hasPrefix(path + ":") }, "\(path) not reported in \(problems)")
+        }
+        #expect(problems.count == 12)
+        #expect(ConfigFileCheck.problems(yaml: "server: [1, 2]") == ["server: must be a mapping"])
+        #expect(ConfigFileCheck.problems(yaml: "a: [unclosed").first?.contains("not valid YAML") == true)
+    }
+
+    @Test func watchOnlyKeyMustFitTheNetwork() {
+        // An Ethereum account xpub (m/44'/60'/0') is accepted for Ethereum; the BIP84 zpub is not.
+        let eth = "xpub6DCoCpSuQZB2jawqnGMEPS63ePKWkwWPH4TU45Q7LPXWuNd8TMtVxRrgjtEshuqpK3mdhaWHPFsBngh5GFZaM6si3yZdUsT8ddYM3PwnATt"
+        #expect(ConfigFileCheck.problems(yaml: "networks:\n  ethereum: {xpub: \(eth)}") == [])
+        let zpub = "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs"
+        #expect(ConfigFileCheck.problems(yaml: "networks:\n  ethereum: {xpub: \(zpub)}").count == 1)
+        #expect(ConfigFileCheck.problems(yaml: "networks:\n  bitcoin: {xpub: \(zpub)}") == [])
+        #expect(ConfigFileCheck.problems(yaml: "networks:\n  bitcoin: {xpub: \(zpub), account: 1}").count == 1)
+    }
+
+    static func load(_ values: [AbsoluteConfigKey: ConfigValue], env: [String: String] = [:]) throws -> LodestoneConfiguration {
+        try LodestoneConfiguration.load(
+            ConfigReader(providers: [
+                EnvironmentVariablesProvider(environmentVariables: env).prefixKeys(with: "lodestone"),
+                InMemoryProvider(values: values),
+            ]))
+    }
+
+    @Test func defaultsAndOverrides() throws {
+        let defaults = try Self.load([:])
+        #expect(defaults.port == 8080 && defaults.host == "127.0.0.1")
+        #expect(defaults.databaseURL == "sqlite://data/lodestone.sqlite")
+        #expect(NetworkID.production.allSatisfy { defaults.networks[$0]?.enabled == true })
+        #expect(defaults.networks[.bitcoinRegtest]?.enabled == false)
+        let file = try Self.load(["server.port": 9000, "assets.USDT-Tron.confirmations": 33, "networks.bitcoin.script": "p2tr"])
+        #expect(file.port == 9000 && file.fileConfirmations == ["USDT-Tron": 33] && file.networks[.bitcoin]?.script == .p2tr)
+        // The environment wins over the file.
+        let env = try Self.load(["server.port": 9000], env: ["LODESTONE_SERVER_PORT": "9100", "LODESTONE_DATABASE_URL": "postgres://u:p@h/db"])
+        #expect(env.port == 9100 && env.databaseURL == "postgres://u:p@h/db")
+    }
+
+    @Test func badValuesAreNamedNotDefaulted() {
+        #expect(throws: ConfigurationProblems.self) { try Self.load([:], env: ["LODESTONE_SERVER_PORT": "eighty"]) }
+        do {
+            _ = try Self.load(["server.port": 0, "rate_limit.requests": "many", "networks.tron.enabled": "perhaps"])
+            Issue.record("expected problems")
+        } catch let error as ConfigurationProblems {
+            #expect(error.problems.count == 3)
+            #expect(error.problems.contains { $0.hasPrefix("server.port:") })
+            #expect(error.problems.contains { $0.hasPrefix("rate_limit.requests:") })
+            #expect(error.problems.contains { $0.hasPrefix("networks.tron.enabled:") })
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}

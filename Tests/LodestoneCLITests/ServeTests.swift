@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+
+/// `lodestone serve` as an operator runs it: keys, API keys, config file, signals.
+@Suite(.serialized) struct ServeTests {
+    static let mnemonic = CLITests.mnemonic
+
+    static func initKeys(_ d: Deployment) throws {
+        let m = try CLI.tempFile(mnemonic)
+        let r = try d.run(["keys", "init", "--mnemonic-file", m, "--database", d.database])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stdout.contains("abandon"), "an imported mnemonic is never printed back")
+    }
+
+    static func apiKey(_ d: Deployment, role: String = "service") throws -> String {
+        let r = try d.run(["apikey", "create", "--role", role, "--name", "e2e-\(role)", "--database", d.database])
+        #expect(r.status == 0)
+        let key = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(key.hasPrefix("lsk_") && r.lines.count == 1)
+        return key
+    }
+
+    static func derive(_ network: String, _ index: Int) throws -> String {
+        let r = try CLI.run(["derive", "--network", network, "--index", String(index), "--mnemonic-file", CLITests.mnemonicFile])
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        return try #require(obj["address"] as? String)
+    }
+
+    @Test func servesTheAddressesDeriveGives() async throws {
+        let d = try Deployment()
+        try d.writeConfig("networks:\n  bitcoin-regtest: {enabled: true}\n")
+        try Self.initKeys(d)
+        let key = try Self.apiKey(d)
+        let server = try await ServerProcess(["--config", d.configPath, "--database", d.database], environment: d.environment)
+        defer { server.stop() }
+        var customers: [String] = []
+        for _ in 0..<3 {
+            let (status, body) = try await server.request("POST", "/v1/customers", key: key, json: "{}")
+            #expect(status == 201)
+            customers.append(try #require(body["id"] as? String))
+        }
+        for (i, customer) in customers.enumerated() {
+            for network in ["ethereum", "bsc", "polygon", "base", "arbitrum", "tron", "solana", "bitcoin", "bitcoin-regtest"] {
+                let (status, body) = try await server.request(
+                    "POST", "/v1/customers/\(customer)/addresses", key: key, json: "{\"network\":\"\(network)\"}")
+                #expect(status == 201 || status == 200)
+                #expect(body["index"] as? Int == i)
+                #expect(body["address"] as? String == (try Self.derive(network, i)), "\(network) #\(i)")
+            }
+        }
+        #expect(await server.terminate() == 0)
+    }
+
+    @Test func watchOnlyDeploymentNeedsNoSeed() async throws {
+        let d = try Deployment()
+        func xpub(_ network: String) throws -> String {
+            let r = try CLI.run(["xpub", "--network", network, "--mnemonic-file", CLITests.mnemonicFile])
+            return try #require((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["xpub"] as? String)
+        }
+        try d.writeConfig("""
+            networks:
+              ethereum: {xpub: \(try xpub("ethereum"))}
+              tron: {xpub: \(try xpub("tron"))}
+              bitcoin: {xpub: \(try xpub("bitcoin"))}
+              bsc: {enabled: false}
+              polygon: {enabled: false}
+              base: {enabled: false}
+              arbitrum: {enabled: false}
+              solana: {enabled: false}
+            """)
+        let key = try Self.apiKey(d)
+        // No keys init, no passphrase: nothing secret is on this server.
+        let server = try await ServerProcess(["--config", d.configPath, "--database", d.database])
+        defer { server.stop() }
+        let (_, customer) = try await server.request("POST", "/v1/customers", key: key, json: "{}")
+        let id = try #require(customer["id"] as? String)
+        for network in ["ethereum", "tron", "bitcoin"] {
+            let (_, body) = try await server.request("POST", "/v1/customers/\(id)/addresses", key: key, json: "{\"network\":\"\(network)\"}")
+            #expect(body["address"] as? String == (try Self.derive(network, 0)))
+        }
+        let (status, refused) = try await server.request("POST", "/v1/customers/\(id)/addresses", key: key, json: #"{"network":"solana"}"#)
+        #expect(status == 422 && (refused["error"] as? [String: Any])?["param"] as? String == "network")
+        #expect(await server.terminate() == 0)
+    }
+
+    @Test func refusesToStartWithoutKeysOrWithABadConfig() async throws {
+        let d = try Deployment()
+        let noKeys = try d.run(["serve", "--database", d.database, "--port", "1"])
+        #expect(noKeys.status != 0 && noKeys.stderr.contains("keys init"))
+        try d.writeConfig("server:\n  port: 0\nassets:\n  USDT-Tron: {confirmations: -3}\nbogus: true\n")
+        let bad = try d.run(["serve", "--config", d.configPath, "--database", d.database])
+        #expect(bad.status != 0)
+        for path in ["server.port", "assets.USDT-Tron.confirmations", "bogus"] { #expect(bad.stderr.contains(path), "\(path)") }
+        let check = try d.run(["config", "check", d.configPath])
+        #expect(check.status != 0 && check.stderr.split(separator: "\n").count == 4)
+        #expect(try d.run(["serve", "--config", "/nonexistent.yaml"]).stderr.contains("no such file"))
+        try Self.initKeys(d)
+        let wrong = try CLI.run(["serve", "--database", d.database], environment: ["LODESTONE_SEED_PASSPHRASE": "not the passphrase"])
+        #expect(wrong.status != 0 && wrong.stderr.contains("passphrase is wrong"))
+        #expect(try d.run(["keys", "init", "--database", d.database]).stderr.contains("already has a seed"))
+    }
+
+    @Test func thresholdsReloadFromTheFileWithoutRestart() async throws {
+        let d = try Deployment()
+        try d.writeConfig("config_reload_seconds: 1\nassets:\n  USDT-Tron: {confirmations: 20}\n")
+        try Self.initKeys(d)
+        let op = try Self.apiKey(d, role: "operator")
+        let server = try await ServerProcess(["--config", d.configPath, "--database", d.database], environment: d.environment)
+        defer { server.stop() }
+        func threshold() async throws -> Int? {
+            let (_, body) = try await server.request("GET", "/v1/assets", key: op)
+            return (body["data"] as? [[String: Any]])?.first { $0["id"] as? String == "USDT-Tron" }?["confirmations"] as? Int
+        }
+        #expect(try await threshold() == 20)
+        // A modification time in a new second, so the poll notices even on coarse clocks.
+        try await Task.sleep(for: .milliseconds(1100))
+        try d.writeConfig("config_reload_seconds: 1\nassets:\n  USDT-Tron: {confirmations: 9}\n")
+        var seen: Int? = nil
+        for _ in 0..<60 {
+            seen = try await threshold()
+            if seen == 9 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(seen == 9)
+        let (_, audit) = try await server.request("GET", "/v1/audit_events", key: op)
+        let event = (audit["data"] as? [[String: Any]])?.first
+        #expect(event?["actor"] as? String == "config-file" && event?["old_value"] as? String == "20" && event?["new_value"] as? String == "9")
+        #expect(await server.terminate() == 0)
+        // After a restart the file value still holds (and an API change would too, until the file changes again).
+        let again = try await ServerProcess(["--config", d.configPath, "--database", d.database], environment: d.environment)
+        defer { again.stop() }
+        let (_, body) = try await again.request("GET", "/v1/assets", key: op)
+        #expect((body["data"] as? [[String: Any]])?.first { $0["id"] as? String == "USDT-Tron" }?["confirmations"] as? Int == 9)
+        #expect(await again.terminate() == 0)
+    }
+
+    @Test func environmentOverridesTheFile() async throws {
+        let d = try Deployment()
+        try d.writeConfig("rate_limit: {requests: 1000}\n")
+        try Self.initKeys(d)
+        let key = try Self.apiKey(d)
+        var env = d.environment
+        env["LODESTONE_RATE_LIMIT_REQUESTS"] = "2"
+        let server = try await ServerProcess(["--config", d.configPath, "--database", d.database], environment: env)
+        defer { server.stop() }
+        #expect(try await server.request("GET", "/v1/assets", key: key).0 == 200)
+        #expect(try await server.request("GET", "/v1/assets", key: key).0 == 200)
+        #expect(try await server.request("GET", "/v1/assets", key: key).0 == 429)
+        #expect(await server.terminate() == 0)
+        #expect(!server.output.contains(d.passphrase))
+    }
+}
