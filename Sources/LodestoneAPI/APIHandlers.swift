@@ -152,17 +152,22 @@ struct APIHandlers: Sendable {
     }
 
     /// Parses an address without knowing its network: the first family it is valid for.
-    static func parseAnyNetwork(_ text: String, param: String) throws -> ParsedAddress {
+    static func parseAnyNetwork(_ text: String) -> ParsedAddress? {
         for network in [NetworkID.ethereum, .tron, .solana, .bitcoin, .bitcoinTestnet, .bitcoinRegtest] {
             if let parsed = try? AddressCodec.parse(text, network: network) { return parsed }
         }
-        throw APIError.invalid(param, "'\(text.prefix(100))' is not a valid address on any supported network")
+        return nil
     }
 
     func addressOwner(_ r: Request, _ c: APIRequestContext) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
         let text = try c.parameters.require("address")
-        let parsed = try Self.parseAnyNetwork(text, param: "address")
+        // Something that is no address at all is, a fortiori, not one of ours.
+        guard let parsed = Self.parseAnyNetwork(text) else {
+            throw APIError(
+                .notFound, "not_found", "'\(text.prefix(100))' is not a valid address on any supported network",
+                param: "address")
+        }
         guard let owned = try await store.address(matching: parsed) else {
             throw APIError.notFound("address \(parsed.normalized)", param: "address")
         }
@@ -261,7 +266,10 @@ struct APIHandlers: Sendable {
         var filter = DepositFilter()
         filter.customerID = try q.string("customer", maxLength: 64)
         if let address = try q.string("address", maxLength: 128) {
-            filter.address = try Self.parseAnyNetwork(address, param: "address").normalized
+            guard let parsed = Self.parseAnyNetwork(address) else {
+                throw APIError.invalid("address", "'\(address.prefix(100))' is not a valid address on any supported network")
+            }
+            filter.address = parsed.normalized
         }
         if let asset = try q.string("asset", maxLength: 64) {
             guard await deps.assets.asset(id: asset) != nil else { throw APIError.invalid("asset", "unknown asset '\(asset)'") }

@@ -9,4 +9,14 @@ public enum APIResources {
         else { preconditionFailure("openapi.yaml is missing from the LodestoneAPI resource bundle") }
         return text
     }()
+
+    static let networkEnumLine =
+        "      enum: [ethereum, bsc, polygon, base, arbitrum, tron, solana, bitcoin, bitcoin-testnet, bitcoin-regtest]"
+
+    /// The document as this deployment serves it: the network enum lists only enabled networks.
+    public static func openAPIDocument(enabledNetworks: [String]) -> String {
+        precondition(openAPIDocument.contains(networkEnumLine), "openapi.yaml network enum line changed")
+        return openAPIDocument.replacingOccurrences(
+            of: networkEnumLine, with: "      enum: [\(enabledNetworks.joined(separator: ", "))]")
+    }
 }

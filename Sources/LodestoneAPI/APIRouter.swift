@@ -44,6 +44,8 @@ public struct APIRouterBuilder {
             middleware: AuthMiddleware(authenticator: APIKeyAuthenticator(store: deps.store), limiter: deps.limiter))
         let handlers = APIHandlers(deps: deps)
         handlers.register(on: &builder)
+        // Only unmatched requests reach this one: it turns a 404 on a known path into 405.
+        builder.router.add(middleware: MethodNotAllowedMiddleware(routes: builder.routes))
         return (builder.router, builder.routes)
     }
 }
@@ -56,4 +58,33 @@ func respond(_ status: HTTPResponse.Status, _ body: some Encodable) throws -> Re
     var headers = HTTPFields()
     headers[.contentType] = "application/json; charset=utf-8"
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.api.encode(body))))
+}
+
+/// Answers 405 with an `Allow` header when the path exists but not for this method.
+struct MethodNotAllowedMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+    let routes: [RouteDescription]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as any HTTPResponseError where error.status == .notFound {
+            let segments = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
+            let allowed = routes.filter { Self.matches($0.path, segments) }.map(\.method)
+            guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else { throw error }
+            var refusal = APIError(
+                .methodNotAllowed, "method_not_allowed",
+                "\(request.method) is not allowed here; use \(allowed.joined(separator: ", "))")
+            refusal.headers[.allow] = allowed.joined(separator: ", ")
+            throw refusal
+        }
+    }
+
+    static func matches(_ template: String, _ segments: [Substring]) -> Bool {
+        let parts = template.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == segments.count else { return false }
+        return zip(parts, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+    }
 }

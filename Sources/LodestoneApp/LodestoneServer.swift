@@ -68,7 +68,9 @@ public enum LodestoneServer {
                 networks: (NetworkID.production + NetworkID.allCases.filter { !$0.isMainnet && config.networks[$0]?.enabled == true })
                     .map { NetworkStatus(id: $0, enabled: config.networks[$0]?.enabled == true) },
                 limiter: RateLimiter(limit: config.rateLimitRequests, windowSeconds: config.rateLimitWindow),
-                now: nowMillis, openAPIDocument: ServerDependencies.openAPIDocument())
+                now: nowMillis,
+                openAPIDocument: APIResources.openAPIDocument(
+                    enabledNetworks: NetworkID.allCases.filter(issuer.networks.contains).map(\.rawValue)))
             let (router, _) = APIRouterBuilder.build(deps)
             var services: [any Service] = [IntentExpiryService(store: store, now: nowMillis, logger: logger)]
             if let fileProvider {

@@ -65,8 +65,6 @@ public enum ServerDependencies {
         return registry
     }
 
-    /// The OpenAPI document shipped with the API module.
-    public static func openAPIDocument() -> String { APIResources.openAPIDocument }
 }
 
 /// Applies thresholds from the config file: a value takes effect when it differs from the value

@@ -142,6 +142,10 @@ import Testing
             #expect(try await c.call(.post, "/v1/customers", key: h.serviceKey, json: bigMetadata).errorParam == "metadata")
             let unknownRoute = try await c.call(.get, "/v1/nothing", key: h.serviceKey)
             #expect(unknownRoute.status == .notFound && unknownRoute.error["code"] as? String == "not_found")
+            let wrongMethod = try await c.call(.delete, "/v1/customers", key: h.serviceKey)
+            #expect(wrongMethod.status == .methodNotAllowed && wrongMethod.headers[.allow] == "POST, GET")
+            let wrongMethodWithID = try await c.call(.put, "/v1/payment_intents/pi_1", key: h.serviceKey)
+            #expect(wrongMethodWithID.status == .methodNotAllowed && wrongMethodWithID.headers[.allow] == "GET")
         }
     }
 
@@ -169,7 +173,7 @@ import Testing
             #expect(owner.status == .ok && owner.json["customer"] as? String == a)
             #expect(try await c.call(.get, "/v1/addresses/0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", key: h.serviceKey).status == .notFound)
             let junk = try await c.call(.get, "/v1/addresses/not-an-address", key: h.serviceKey)
-            #expect(junk.status == .unprocessableContent && junk.errorParam == "address")
+            #expect(junk.status == .notFound && junk.errorParam == "address")
             // Errors.
             #expect(try await c.call(.post, "/v1/customers/cus_x/addresses", key: h.serviceKey, json: #"{"network":"tron"}"#).status == .notFound)
             for (body, param) in [(#"{"network":"dogecoin"}"#, "network"), (#"{"network":"bitcoin-testnet"}"#, "network"), ("{}", "network"), (#"{"network":1}"#, "network")] {
