@@ -1,6 +1,6 @@
-public import Hummingbird
-public import LodestoneDomain
-public import LodestoneStore
+import Hummingbird
+import LodestoneDomain
+import LodestoneStore
 import Crypto
 import Foundation
 import LodestoneCore

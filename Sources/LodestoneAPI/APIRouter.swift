@@ -1,5 +1,5 @@
 public import Hummingbird
-public import HTTPTypes
+import HTTPTypes
 import Foundation
 import LodestoneCore
 import LodestoneDomain

@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 
 /// Query parameters read strictly: known names only, typed, with paging defaults.
 struct QueryParameters {

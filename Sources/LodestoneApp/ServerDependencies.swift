@@ -1,8 +1,8 @@
 import Configuration
 import Foundation
 public import Logging
-public import LodestoneAPI
-public import LodestoneCore
+import LodestoneAPI
+import LodestoneCore
 public import LodestoneDomain
 public import LodestoneStore
 

@@ -1,4 +1,4 @@
-public import LodestoneCore
+import LodestoneCore
 public import LodestoneDomain
 
 extension SQLStore {
@@ -47,12 +47,8 @@ extension SQLStore {
     }
 
     public func customers(page: Int, pageSize: Int) async throws -> Page<Customer> {
-        try await database.read { db in
-            let rows = try await db.query(
-                "SELECT \(Self.customerColumns) FROM customers ORDER BY created_at, id LIMIT $1 OFFSET $2",
-                [.int(Int64(pageSize)), .int(Int64((page - 1) * pageSize))])
-            let total = try Self.count(try await db.query("SELECT COUNT(*) FROM customers"))
-            return Page(items: try rows.map(Self.customer), total: total)
-        }
+        try await self.page(
+            from: "customers", columns: Self.customerColumns, order: "created_at, id", page: page, pageSize: pageSize,
+            decode: Self.customer)
     }
 }

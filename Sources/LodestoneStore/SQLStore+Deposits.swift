@@ -1,4 +1,4 @@
-public import LodestoneCore
+import LodestoneCore
 public import LodestoneDomain
 
 extension SQLStore {
@@ -18,28 +18,13 @@ extension SQLStore {
     }
 
     public func deposits(_ filter: DepositFilter, page: Int, pageSize: Int) async throws -> Page<Deposit> {
-        var conditions: [String] = []
-        var binds: [SQLValue] = []
-        for (column, value) in [
-            ("customer_id", filter.customerID), ("address", filter.address), ("asset_id", filter.assetID),
-            ("status", filter.status?.rawValue),
-        ] {
-            guard let value else { continue }
-            binds.append(.text(value))
-            conditions.append("\(column) = $\(binds.count)")
-        }
-        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let countBinds = binds
-        binds += [.int(Int64(pageSize)), .int(Int64((page - 1) * pageSize))]
-        let sql = """
-            SELECT \(Self.depositColumns) FROM deposits\(whereClause)
-            ORDER BY created_at DESC, id DESC LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
-            """
-        let pageBinds = binds
-        return try await database.read { db in
-            let rows = try await db.query(sql, pageBinds)
-            let total = try Self.count(try await db.query("SELECT COUNT(*) FROM deposits\(whereClause)", countBinds))
-            return Page(items: try rows.map(Self.deposit), total: total)
-        }
+        var where_ = SQLFilter()
+        where_.equal("customer_id", filter.customerID)
+        where_.equal("address", filter.address)
+        where_.equal("asset_id", filter.assetID)
+        where_.equal("status", filter.status?.rawValue)
+        return try await self.page(
+            from: "deposits", columns: Self.depositColumns, filter: where_, order: "created_at DESC, id DESC", page: page,
+            pageSize: pageSize, decode: Self.deposit)
     }
 }

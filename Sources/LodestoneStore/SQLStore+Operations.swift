@@ -1,4 +1,4 @@
-public import LodestoneCore
+import LodestoneCore
 public import LodestoneDomain
 
 // API keys, thresholds, the audit log and sealed key material: what operators touch.
@@ -91,19 +91,13 @@ extension SQLStore {
     }
 
     public func auditEvents(page: Int, pageSize: Int) async throws -> Page<AuditEvent> {
-        try await database.read { db in
-            let rows = try await db.query(
-                """
-                SELECT id, actor, action, target, old_value, new_value, created_at FROM audit_events
-                ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2
-                """, [.int(Int64(pageSize)), .int(Int64((page - 1) * pageSize))])
-            let total = try Self.count(try await db.query("SELECT COUNT(*) FROM audit_events"))
-            return Page(
-                items: try rows.map { r in
-                    AuditEvent(
-                        id: try r.text(0), actor: try r.text(1), action: try r.text(2), target: try r.text(3),
-                        oldValue: try r.optionalText(4), newValue: try r.optionalText(5), createdAt: try r.int(6))
-                }, total: total)
+        try await self.page(
+            from: "audit_events", columns: "id, actor, action, target, old_value, new_value, created_at",
+            order: "created_at DESC, id DESC", page: page, pageSize: pageSize
+        ) { r in
+            AuditEvent(
+                id: try r.text(0), actor: try r.text(1), action: try r.text(2), target: try r.text(3),
+                oldValue: try r.optionalText(4), newValue: try r.optionalText(5), createdAt: try r.int(6))
         }
     }
 

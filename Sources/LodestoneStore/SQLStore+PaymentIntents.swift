@@ -1,4 +1,4 @@
-public import LodestoneCore
+import LodestoneCore
 public import LodestoneDomain
 
 extension SQLStore {
@@ -81,29 +81,13 @@ extension SQLStore {
     }
 
     public func paymentIntents(_ filter: PaymentIntentFilter, page: Int, pageSize: Int) async throws -> Page<PaymentIntent> {
-        var conditions: [String] = []
-        var binds: [SQLValue] = []
-        func add(_ column: String, _ value: String?) {
-            guard let value else { return }
-            binds.append(.text(value))
-            conditions.append("\(column) = $\(binds.count)")
-        }
-        add("customer_id", filter.customerID)
-        add("status", filter.status?.rawValue)
-        add("merchant_order_id", filter.merchantOrderID)
-        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let countBinds = binds
-        binds += [.int(Int64(pageSize)), .int(Int64((page - 1) * pageSize))]
-        let sql = """
-            SELECT \(Self.intentColumns) FROM payment_intents\(whereClause)
-            ORDER BY created_at DESC, id DESC LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
-            """
-        let pageBinds = binds
-        return try await database.read { db in
-            let rows = try await db.query(sql, pageBinds)
-            let total = try Self.count(try await db.query("SELECT COUNT(*) FROM payment_intents\(whereClause)", countBinds))
-            return Page(items: try rows.map(Self.intent), total: total)
-        }
+        var where_ = SQLFilter()
+        where_.equal("customer_id", filter.customerID)
+        where_.equal("status", filter.status?.rawValue)
+        where_.equal("merchant_order_id", filter.merchantOrderID)
+        return try await self.page(
+            from: "payment_intents", columns: Self.intentColumns, filter: where_, order: "created_at DESC, id DESC",
+            page: page, pageSize: pageSize, decode: Self.intent)
     }
 
     public func cancelPaymentIntent(id: String, now: Int64) async throws -> PaymentIntent {

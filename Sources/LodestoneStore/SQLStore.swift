@@ -1,5 +1,5 @@
-public import LodestoneCore
-public import LodestoneDomain
+import LodestoneCore
+import LodestoneDomain
 
 /// The one `Store` implementation, over either SQL backend.
 public struct SQLStore: Store {
@@ -38,6 +38,4 @@ public struct SQLStore: Store {
             try await db.query("SELECT MAX(version) FROM schema_migrations").first?.optionalInt(0) ?? 0
         }
     }
-
-    static func count(_ rows: [SQLRow]) throws -> Int { Int(try rows.first?.int(0) ?? 0) }
 }
