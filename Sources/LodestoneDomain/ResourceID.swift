@@ -1,4 +1,4 @@
-public import LodestoneCore
+import LodestoneCore
 
 /// Prefixed random identifiers (`cus_…`, `pi_…`): 128 bits from the system CSPRNG, Base58 text.
 public enum ResourceID {
