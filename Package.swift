@@ -153,6 +153,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LodestoneDomainTests",
+            dependencies: ["LodestoneCore", "LodestoneDomain", .product(name: "BigInt", package: "BigInt")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LodestoneStoreTests",
             dependencies: ["TestSupport", "LodestoneCore", "LodestoneDomain", "LodestoneStore"],
             swiftSettings: swiftSettings

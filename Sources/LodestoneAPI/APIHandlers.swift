@@ -212,7 +212,7 @@ struct APIHandlers: Sendable {
             NewPaymentIntent(
                 asset: asset, amount: amount, customerID: customerID, depositAddress: address.address,
                 merchantOrderID: merchantOrderID, metadata: metadata, expiresIn: expiresIn, idempotencyKey: idempotencyKey,
-                requestHash: body.canonicalHash), now: now)
+                requestHash: idempotencyKey == nil ? "" : try body.canonicalHash()), now: now)
         return try respond(created ? .created : .ok, try await intentBody(intent))
     }
 

@@ -11,8 +11,12 @@ struct JSONBody {
 
     private let fields: [String: JSONValue]
     private var seen: Set<String> = []
+
     /// SHA-256 of the canonical (key-sorted) body: what an idempotency key is bound to.
-    let canonicalHash: String
+    /// Computed on demand: only requests with an Idempotency-Key need it.
+    func canonicalHash() throws -> String {
+        Hex.encode(SHA256.hash(data: try JSONEncoder.api.encode(JSONValue.object(fields))))
+    }
 
     /// Reads and parses the body of `request`.
     static func read(_ request: inout Request, context: some RequestContext) async throws -> JSONBody {
@@ -39,14 +43,10 @@ struct JSONBody {
         guard case .object(let fields) = value else {
             throw APIError(.badRequest, "invalid_json", "request body must be a JSON object")
         }
-        let canonical = try JSONEncoder.api.encode(value)
-        return JSONBody(fields: fields, canonicalHash: Hex.encode(SHA256.hash(data: canonical)))
+        return JSONBody(fields: fields)
     }
 
-    private init(fields: [String: JSONValue], canonicalHash: String) {
-        self.fields = fields
-        self.canonicalHash = canonicalHash
-    }
+    private init(fields: [String: JSONValue]) { self.fields = fields }
 
     /// A string field; `null` counts as absent.
     mutating func string(_ name: String, maxLength: Int = 256) throws -> String? {

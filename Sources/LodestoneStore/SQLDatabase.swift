@@ -23,6 +23,7 @@ public protocol SQLDatabase: Sendable {
     var dialect: SQLDialect { get }
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
-    /// Runs read-only statements outside an explicit transaction.
+    /// Runs statements outside an explicit transaction: reads, and single statements that are
+    /// atomic on their own (each commits by itself).
     func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
 }

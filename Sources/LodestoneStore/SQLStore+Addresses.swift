@@ -15,13 +15,37 @@ extension SQLStore {
     {
         let lookup = "SELECT \(Self.addressColumns) FROM addresses WHERE customer_id = $1 AND network = $2"
         let binds: [SQLValue] = [.text(customerID), .text(network.rawValue)]
-        // Most calls ask again for an address that exists: answer those without a write transaction.
-        if let existing = try await database.read({ db in try await db.query(lookup, binds).first.map(Self.address) }) {
+        // One read answers the common cases: the address exists, or the customer already has an index.
+        let known = try await database.read { db -> (CustomerAddress?, Int64?, Bool) in
+            let rows = try await db.query(
+                """
+                SELECT c.derivation_index, a.address, a.network, a.customer_id, a.derivation_path, a.derivation_index, a.created_at
+                FROM customers c LEFT JOIN addresses a ON a.customer_id = c.id AND a.network = $2 WHERE c.id = $1
+                """, binds)
+            guard let row = rows.first else { return (nil, nil, false) }
+            let address = try row.optionalText(1) == nil ? nil : try Self.address(SQLRow(values: Array(row.values.dropFirst())))
+            return (address, try row.optionalInt(0), true)
+        }
+        guard known.2 else { throw StoreError.notFound("customer") }
+        if let existing = known.0 { return (existing, false) }
+        if let index = known.1 {
+            // The index is fixed for good once assigned, so this needs no transaction: the unique
+            // key (customer, network) lets exactly one of any concurrent inserts win, and all of
+            // them would have written the same derived address anyway.
+            let row = try Self.addressRow(customerID: customerID, network: network, index: index, now: now, derive: derive)
+            let inserted = try await database.read { db in
+                try await db.query(Self.insertAddress + " ON CONFLICT (customer_id, network) DO NOTHING RETURNING \(Self.addressColumns)", row)
+            }
+            if let created = try inserted.first.map(Self.address) { return (created, true) }
+            guard let existing = try await database.read({ db in try await db.query(lookup, binds).first.map(Self.address) }) else {
+                throw StoreError.invalidState("address insert lost to a conflict but no address exists")
+            }
             return (existing, false)
         }
         let forUpdate = database.dialect.forUpdate
         return try await database.transaction { db in
-            // Lock the customer row: concurrent first requests for one customer serialize here.
+            // First address of this customer: allocate the index. Lock the customer row so
+            // concurrent first requests for one customer serialize here.
             let rows = try await db.query("SELECT derivation_index FROM customers WHERE id = $1\(forUpdate)", [.text(customerID)])
             guard let customer = rows.first else { throw StoreError.notFound("customer") }
             if let existing = try await db.query(lookup, binds).first.map(Self.address) { return (existing, false) }
@@ -39,23 +63,27 @@ extension SQLStore {
                 _ = try await db.query(
                     "UPDATE customers SET derivation_index = $1 WHERE id = $2", [.int(index), .text(customerID)])
             }
-            let derived = try derive(network, UInt32(index))
-            let parsed = try AddressCodec.parse(derived.address, network: network)
-            _ = try await db.query(
-                """
-                INSERT INTO addresses (customer_id, network, family, address, match_key, derivation_path, derivation_index, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                """,
-                [
-                    .text(customerID), .text(network.rawValue), .text(network.family.rawValue), .text(parsed.normalized),
-                    .text(Hex.encode(parsed.matchKey)), .text(derived.path), .int(index), .int(now),
-                ])
-            return (
-                CustomerAddress(
-                    address: parsed.normalized, network: network.rawValue, customerID: customerID,
-                    derivationPath: derived.path, index: UInt32(index), createdAt: now), true
-            )
+            let row = try Self.addressRow(customerID: customerID, network: network, index: index, now: now, derive: derive)
+            let created = try await db.query(Self.insertAddress + " RETURNING \(Self.addressColumns)", row)
+            return (try Self.address(try created.first ?? { throw StoreError.corrupt("insert returned no row") }()), true)
         }
+    }
+
+    static let insertAddress = """
+        INSERT INTO addresses (customer_id, network, family, address, match_key, derivation_path, derivation_index, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        """
+
+    /// The values of a new address row: derived, then parsed back so the stored form is canonical.
+    static func addressRow(customerID: String, network: NetworkID, index: Int64, now: Int64, derive: AddressDerivation)
+        throws -> [SQLValue]
+    {
+        let derived = try derive(network, UInt32(index))
+        let parsed = try AddressCodec.parse(derived.address, network: network)
+        return [
+            .text(customerID), .text(network.rawValue), .text(network.family.rawValue), .text(parsed.normalized),
+            .text(Hex.encode(parsed.matchKey)), .text(derived.path), .int(index), .int(now),
+        ]
     }
 
     public func addresses(customerID: String) async throws -> [CustomerAddress] {

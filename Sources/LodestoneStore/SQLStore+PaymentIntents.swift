@@ -29,6 +29,24 @@ extension SQLStore {
             confirmationsRequired: new.asset.confirmations, customerID: new.customerID,
             merchantOrderID: new.merchantOrderID, metadata: new.metadata, expiresAt: now + new.expiresIn * 1000,
             createdAt: now)
+        let insertBinds: [SQLValue] = [
+            .text(intent.id), .text(intent.status.rawValue), .text(intent.assetID), .text(intent.network.rawValue),
+            .text(intent.amount.description), .text("0"), .text(intent.depositAddress),
+            .int(Int64(intent.confirmationsRequired)), .text(intent.customerID), intent.merchantOrderID.sql,
+            intent.metadata.sql, .int(intent.expiresAt), .int(intent.createdAt), .text(new.requestHash),
+            new.idempotencyKey.sql,
+        ]
+        if new.idempotencyKey == nil {
+            // Without a key there is nothing to look up first: one insert, with the foreign key
+            // standing guard for the customer.
+            do {
+                _ = try await database.read { db in try await db.query(Self.insertIntent, insertBinds) }
+            } catch StoreError.backend {
+                guard try await customer(id: new.customerID) != nil else { throw StoreError.notFound("customer") }
+                throw StoreError.backend("payment intent insert failed")
+            }
+            return (intent, true)
+        }
         do {
             return try await database.transaction { db in
                 if let key = new.idempotencyKey, let prior = try await Self.intent(idempotencyKey: key, db) {
@@ -38,18 +56,7 @@ extension SQLStore {
                 guard try await !db.query("SELECT id FROM customers WHERE id = $1", [.text(new.customerID)]).isEmpty else {
                     throw StoreError.notFound("customer")
                 }
-                _ = try await db.query(
-                    """
-                    INSERT INTO payment_intents (\(Self.intentColumns), idempotency_key)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-                    """,
-                    [
-                        .text(intent.id), .text(intent.status.rawValue), .text(intent.assetID), .text(intent.network.rawValue),
-                        .text(intent.amount.description), .text("0"), .text(intent.depositAddress),
-                        .int(Int64(intent.confirmationsRequired)), .text(intent.customerID), intent.merchantOrderID.sql,
-                        intent.metadata.sql, .int(intent.expiresAt), .int(intent.createdAt), .text(new.requestHash),
-                        new.idempotencyKey.sql,
-                    ])
+                _ = try await db.query(Self.insertIntent, insertBinds)
                 return (intent, true)
             }
         } catch StoreError.backend(let why) {
@@ -63,6 +70,11 @@ extension SQLStore {
             throw StoreError.backend(why)
         }
     }
+
+    static let insertIntent = """
+        INSERT INTO payment_intents (\(intentColumns), idempotency_key)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        """
 
     static func intent(idempotencyKey: String, _ db: any SQLExecutor) async throws -> (intent: PaymentIntent, hash: String)? {
         guard

@@ -51,6 +51,42 @@ import Testing
         #expect(await server.terminate() == 0)
     }
 
+    /// 200 parallel requests for 20 customers: exactly 20 addresses, each what `lodestone derive` prints for its index.
+    @Test func parallelIssuanceMatchesDerive() async throws {
+        let d = try Deployment()
+        try Self.initKeys(d)
+        let key = try Self.apiKey(d)
+        let server = try await ServerProcess(["--database", d.database], environment: d.environment)
+        defer { server.stop() }
+        var customers: [String] = []
+        for _ in 0..<20 {
+            customers.append(try #require(try await server.request("POST", "/v1/customers", key: key, json: "{}").1["id"] as? String))
+        }
+        let replies = try await withThrowingTaskGroup(of: (String, Int, Int?, String?).self) { group in
+            for i in 0..<200 {
+                let customer = customers[i % 20]
+                group.addTask {
+                    let (status, body) = try await server.request(
+                        "POST", "/v1/customers/\(customer)/addresses", key: key, json: #"{"network":"tron"}"#)
+                    return (customer, status, body["index"] as? Int, body["address"] as? String)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(replies.filter { $0.1 == 201 }.count == 20 && replies.allSatisfy { $0.1 == 201 || $0.1 == 200 })
+        let derived = try CLI.run([
+            "derive", "--network", "tron", "--index", "0", "--count", "20", "--mnemonic-file", CLITests.mnemonicFile,
+        ]).lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["address"] as? String }
+        var perCustomer: [String: Set<String>] = [:]
+        for (customer, _, index, address) in replies {
+            #expect(address == derived[try #require(index)])
+            perCustomer[customer, default: []].insert(try #require(address))
+        }
+        #expect(perCustomer.count == 20 && perCustomer.values.allSatisfy { $0.count == 1 })
+        #expect(Set(perCustomer.values.flatMap { $0 }) == Set(derived.compactMap { $0 }))
+        #expect(await server.terminate() == 0)
+    }
+
     @Test func watchOnlyDeploymentNeedsNoSeed() async throws {
         let d = try Deployment()
         func xpub(_ network: String) throws -> String {
