@@ -11,8 +11,13 @@ request = function()
     {["Authorization"] = "Bearer " .. key, ["Content-Type"] = "application/json"}, body)
 end
 
+local statuses = {}
+response = function(status) statuses[status] = (statuses[status] or 0) + 1 end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT requests/s %.0f p50_ms %.2f p99_ms %.2f non2xx %d\n",
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     (summary.errors.status or 0)))
+  for status, n in pairs(statuses) do
+    if status >= 300 then io.write(string.format("RESULT status %d x%d\n", status, n)) end
+  end
 end

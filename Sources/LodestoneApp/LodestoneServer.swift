@@ -57,7 +57,11 @@ public enum LodestoneServer {
         passphrase: String?, opened: DatabaseLocation.Opened, logger: Logger
     ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            if let pg = opened.postgres { group.addTask { await pg.client.run() } }
+            if let pg = opened.postgres {
+                group.addTask { await pg.client.run() }
+                // Let the pool start before the first lease (PostgresNIO warns about leases before run()).
+                try await Task.sleep(for: .milliseconds(50))
+            }
             defer { group.cancelAll() }
             let store = opened.store
             try await store.migrate()

@@ -34,7 +34,9 @@ extension SQLStore {
             // them would have written the same derived address anyway.
             let row = try Self.addressRow(customerID: customerID, network: network, index: index, now: now, derive: derive)
             let inserted = try await database.read { db in
-                try await db.query(Self.insertAddress + " ON CONFLICT (customer_id, network) DO NOTHING RETURNING \(Self.addressColumns)", row)
+                // No conflict target: the same row also collides on (network, match_key), and
+                // either collision means another request inserted it first.
+                try await db.query(Self.insertAddress + " ON CONFLICT DO NOTHING RETURNING \(Self.addressColumns)", row)
             }
             if let created = try inserted.first.map(Self.address) { return (created, true) }
             guard let existing = try await database.read({ db in try await db.query(lookup, binds).first.map(Self.address) }) else {

@@ -143,6 +143,29 @@ import Testing
         }
     }
 
+    /// Once a customer has an index, new networks take a path without a transaction: many
+    /// concurrent requests for the same new network must still yield one row and no error.
+    /// (A stress check: the race it guards, a second unique key colliding, is timing-dependent.)
+    @Test(arguments: backends)
+    func concurrentRequestsForANewNetworkOfAnIndexedCustomer(_ backend: Backend) async throws {
+        try await StoreFixture.with(backend) { store in
+            for round in 0..<4 {
+            let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
+            _ = try await store.issueAddress(customerID: c, network: .tron, now: 2, derive: Self.derive)
+            for network in [NetworkID.ethereum, .solana, .bitcoin, .bsc] {
+                let results = try await withThrowingTaskGroup(of: (CustomerAddress, Bool).self) { group in
+                    for _ in 0..<50 {
+                        group.addTask { try await store.issueAddress(customerID: c, network: network, now: 3, derive: Self.derive) }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(results.filter(\.1).count == 1, "\(network)")
+                #expect(Set(results.map(\.0.address)) == [TestKeys.expected(network, UInt32(round))])
+            }
+            }
+        }
+    }
+
     @Test(arguments: backends)
     func addressLookupByMatchKey(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { store in
