@@ -200,13 +200,16 @@ struct APIHandlers: Sendable {
             throw APIError.invalid("amount", "\(error.description)")
         }
         guard amount > .zero else { throw APIError.invalid("amount", "amount must be greater than zero") }
-        guard try await store.customer(id: customerID) != nil else {
-            throw APIError.invalid("customer", "no customer \(customerID)")
-        }
         let issuer = deps.issuer
         let now = deps.now()
-        let (address, _) = try await store.issueAddress(customerID: customerID, network: asset.network, now: now) {
-            network, index in try issuer.derive(network: network, index: index)
+        // Issuing (or finding) the deposit address also proves the customer exists.
+        let address: CustomerAddress
+        do {
+            address = try await store.issueAddress(customerID: customerID, network: asset.network, now: now) {
+                network, index in try issuer.derive(network: network, index: index)
+            }.0
+        } catch StoreError.notFound {
+            throw APIError.invalid("customer", "no customer \(customerID)")
         }
         let (intent, created) = try await store.createPaymentIntent(
             NewPaymentIntent(

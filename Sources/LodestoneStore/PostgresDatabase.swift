@@ -47,6 +47,8 @@ public final class PostgresDatabase: SQLDatabase {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await self.client.run() }
             defer { group.cancelAll() }
+            // Let the pool start before the first lease (PostgresNIO warns about leases before run()).
+            try await Task.sleep(for: .milliseconds(50))
             return try await body(self)
         }
     }

@@ -14,7 +14,10 @@ public enum SQLDialect: Sendable {
     case sqlite, postgres
 
     /// Row lock for read-then-write sequences (SQLite locks the whole database per write transaction).
-    var forUpdate: String { self == .postgres ? " FOR UPDATE" : "" }
+    /// PostgreSQL: NO KEY UPDATE serializes writers of the row but, unlike FOR UPDATE, does not
+    /// block the KEY SHARE lock a concurrent foreign-key check takes (which would deadlock with a
+    /// concurrent insert of the same address).
+    var forUpdate: String { self == .postgres ? " FOR NO KEY UPDATE" : "" }
 }
 
 /// A database the store can run transactions on.

@@ -13,8 +13,21 @@ extension SQLStore {
     public func issueAddress(customerID: String, network: NetworkID, now: Int64, derive: AddressDerivation) async throws
         -> (CustomerAddress, created: Bool)
     {
+        if let known = facts.address(customerID: customerID, network: network.rawValue) { return (known, false) }
+        let (address, created) = try await issueAddressFromDatabase(
+            customerID: customerID, network: network, now: now, derive: derive)
+        facts.remember(address)
+        return (address, created)
+    }
+
+    func issueAddressFromDatabase(customerID: String, network: NetworkID, now: Int64, derive: AddressDerivation)
+        async throws -> (CustomerAddress, created: Bool)
+    {
         let lookup = "SELECT \(Self.addressColumns) FROM addresses WHERE customer_id = $1 AND network = $2"
         let binds: [SQLValue] = [.text(customerID), .text(network.rawValue)]
+        if let index = facts.index(customerID: customerID) {
+            return try await insertForKnownIndex(customerID: customerID, network: network, index: index, now: now, derive: derive)
+        }
         // One read answers the common cases: the address exists, or the customer already has an index.
         let known = try await database.read { db -> (CustomerAddress?, Int64?, Bool) in
             let rows = try await db.query(
@@ -29,20 +42,7 @@ extension SQLStore {
         guard known.2 else { throw StoreError.notFound("customer") }
         if let existing = known.0 { return (existing, false) }
         if let index = known.1 {
-            // The index is fixed for good once assigned, so this needs no transaction: the unique
-            // key (customer, network) lets exactly one of any concurrent inserts win, and all of
-            // them would have written the same derived address anyway.
-            let row = try Self.addressRow(customerID: customerID, network: network, index: index, now: now, derive: derive)
-            let inserted = try await database.read { db in
-                // No conflict target: the same row also collides on (network, match_key), and
-                // either collision means another request inserted it first.
-                try await db.query(Self.insertAddress + " ON CONFLICT DO NOTHING RETURNING \(Self.addressColumns)", row)
-            }
-            if let created = try inserted.first.map(Self.address) { return (created, true) }
-            guard let existing = try await database.read({ db in try await db.query(lookup, binds).first.map(Self.address) }) else {
-                throw StoreError.invalidState("address insert lost to a conflict but no address exists")
-            }
-            return (existing, false)
+            return try await insertForKnownIndex(customerID: customerID, network: network, index: index, now: now, derive: derive)
         }
         let forUpdate = database.dialect.forUpdate
         return try await database.transaction { db in
@@ -66,9 +66,37 @@ extension SQLStore {
                     "UPDATE customers SET derivation_index = $1 WHERE id = $2", [.int(index), .text(customerID)])
             }
             let row = try Self.addressRow(customerID: customerID, network: network, index: index, now: now, derive: derive)
-            let created = try await db.query(Self.insertAddress + " RETURNING \(Self.addressColumns)", row)
-            return (try Self.address(try created.first ?? { throw StoreError.corrupt("insert returned no row") }()), true)
+            // A request that saw the index already assigned may insert the same row concurrently
+            // without this lock; whichever insert lands second keeps the first one's row.
+            let created = try await db.query(Self.insertAddress + " ON CONFLICT DO NOTHING RETURNING \(Self.addressColumns)", row)
+            if let address = try created.first.map(Self.address) { return (address, true) }
+            guard let existing = try await db.query(lookup, binds).first.map(Self.address) else {
+                throw StoreError.invalidState("address insert lost to a conflict but no address exists")
+            }
+            return (existing, false)
         }
+    }
+
+    /// The index is fixed for good once assigned, so this needs no transaction: the unique keys
+    /// let exactly one of any concurrent inserts win, and all of them would have written the same
+    /// derived address anyway.
+    func insertForKnownIndex(customerID: String, network: NetworkID, index: Int64, now: Int64, derive: AddressDerivation)
+        async throws -> (CustomerAddress, created: Bool)
+    {
+        let row = try Self.addressRow(customerID: customerID, network: network, index: index, now: now, derive: derive)
+        let inserted = try await database.read { db in
+            // No conflict target: the same row also collides on (network, match_key), and
+            // either collision means another request inserted it first.
+            try await db.query(Self.insertAddress + " ON CONFLICT DO NOTHING RETURNING \(Self.addressColumns)", row)
+        }
+        if let created = try inserted.first.map(Self.address) { return (created, true) }
+        let lookup = "SELECT \(Self.addressColumns) FROM addresses WHERE customer_id = $1 AND network = $2"
+        guard
+            let existing = try await database.read({ db in
+                try await db.query(lookup, [.text(customerID), .text(network.rawValue)]).first.map(Self.address)
+            })
+        else { throw StoreError.invalidState("address insert lost to a conflict but no address exists") }
+        return (existing, false)
     }
 
     static let insertAddress = """

@@ -5,6 +5,7 @@ import LodestoneDomain
 public struct SQLStore: Store {
     /// The backend.
     public let database: any SQLDatabase
+    let facts = PermanentFacts()
 
     /// A store over `database`.
     public init(database: any SQLDatabase) { self.database = database }

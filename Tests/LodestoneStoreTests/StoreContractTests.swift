@@ -166,6 +166,32 @@ import Testing
         }
     }
 
+    /// First-address transactions (which lock the customer row) racing inserts for other networks
+    /// of the same customer: no deadlock, no error, one index per customer. (Stress check: on
+    /// PostgreSQL a FOR UPDATE lock here once deadlocked against foreign-key checks.)
+    @Test(arguments: backends)
+    func firstAddressesRacingOtherNetworks(_ backend: Backend) async throws {
+        try await StoreFixture.with(backend) { store in
+            var customers: [String] = []
+            for _ in 0..<20 { customers.append(try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id) }
+            let networks: [NetworkID] = [.ethereum, .tron, .solana, .bitcoin, .bsc, .polygon, .base, .arbitrum]
+            let issued = try await withThrowingTaskGroup(of: CustomerAddress.self) { group in
+                for customer in customers {
+                    for network in networks {
+                        for _ in 0..<3 {
+                            group.addTask { try await store.issueAddress(customerID: customer, network: network, now: 2, derive: Self.derive).0 }
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let indexes = Dictionary(grouping: issued, by: \.customerID).mapValues { Set($0.map(\.index)) }
+            #expect(indexes.values.allSatisfy { $0.count == 1 })
+            #expect(Set(indexes.values.map { $0.first! }) == Set(0..<20))
+            #expect(Set(issued.map { "\($0.customerID)|\($0.network)" }).count == 160)
+        }
+    }
+
     @Test(arguments: backends)
     func addressLookupByMatchKey(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { store in
