@@ -77,6 +77,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Chain adapters: JSON-RPC responses into typed observations.
+        .target(
+            name: "LodestoneChains",
+            dependencies: ["LodestoneCore", .product(name: "BigInt", package: "BigInt")],
+            swiftSettings: swiftSettings
+        ),
         // HTTP API (Hummingbird 2): routes, auth, rate limits, the OpenAPI document.
         .target(
             name: "LodestoneAPI",
@@ -139,7 +145,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "LodestoneBench",
-            dependencies: ["LodestoneCore", "CDerivationBaseline"],
+            dependencies: ["LodestoneCore", "LodestoneChains", "CDerivationBaseline"],
             path: "Benchmarks/LodestoneBench",
             swiftSettings: swiftSettings
         ),
@@ -155,6 +161,11 @@ let package = Package(
         .testTarget(
             name: "LodestoneDomainTests",
             dependencies: ["LodestoneCore", "LodestoneDomain", .product(name: "BigInt", package: "BigInt")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LodestoneChainsTests",
+            dependencies: ["LodestoneChains", "LodestoneCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,118 +1,13 @@
-import CDerivationBaseline
-import Foundation
-import LodestoneCore
-
-// Derivation benchmark: addresses per second per network, from an extended public key and from
-// a seed, measured side by side with a plain C loop over the same libraries.
+// Lodestone's benchmarks. They print figures and assert nothing.
 //
-//     swift run -c release lodestone-bench [count]
+//     swift run -c release lodestone-bench [derive] [count]     derivation vs a C loop (default 100,000)
+//     swift run -c release lodestone-bench logs [count]         ERC-20 log decode + match (default 200,000 logs)
 
-let count = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 100_000
-let mnemonic = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
-let seed = try BIP39.seed(mnemonic: mnemonic)
-let clock = ContinuousClock()
-
-/// Prints one line unbuffered, so progress shows while the benchmark runs.
-func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
-
-func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+let arguments = Array(CommandLine.arguments.dropFirst())
+let mode = arguments.first.flatMap { Int($0) == nil ? $0 : nil } ?? "derive"
+let count = arguments.compactMap { Int($0) }.first
+switch mode {
+case "derive": try runDerivationBenchmark(count: count ?? 100_000)
+case "logs": try runLogsBenchmark(logs: count ?? 200_000)
+default: say("usage: lodestone-bench [derive|logs] [count]")
 }
-
-/// Runs `body` `runs` times and returns the best microseconds per item (the least disturbed run).
-func measure(_ items: Int, runs: Int = 2, _ body: () throws -> Void) rethrows -> Double {
-    var best = Double.infinity
-    for _ in 0..<runs { best = min(best, seconds(try clock.measure(body)) * 1e6 / Double(items)) }
-    return best
-}
-
-func row(_ label: String, _ micros: Double, baseline: Double? = nil) {
-    let rate = 1e6 / micros
-    var line = label.padding(toLength: 44, withPad: " ", startingAt: 0)
-    line += String(format: "%8.2f µs/address %9.0f addresses/s", micros, rate)
-    if let baseline { line += String(format: "   %.2f× C", micros / baseline) }
-    say(line)
-}
-
-// The EVM external chain node m/44'/60'/0'/0, as the C loop needs it.
-let evmScheme = try DerivationScheme(network: .ethereum)
-let evmChain = try ExtendedPrivateKey(seed: seed).derive(evmScheme.accountPath).child(0).neutered
-let evmAccountKey = try ExtendedPrivateKey(seed: seed).derive(evmScheme.accountPath).neutered
-
-func cLoop() -> (Double, String) {
-    var last = [CChar](repeating: 0, count: 43)
-    let micros = measure(count, runs: 1) {
-        let ok = cdb_evm_addresses(evmChain.publicKey, evmChain.chainCode, 0, UInt32(count), &last)
-        precondition(ok == 1, "C baseline failed")
-    }
-    return (micros, String(decoding: last.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-}
-
-func swiftEVM(_ deriver: AddressDeriver) throws -> (Double, String) {
-    var last = ""
-    let micros = try measure(count, runs: 1) {
-        for i in 0..<UInt32(count) { last = try deriver.address(index: i).address }
-    }
-    return (micros, last)
-}
-
-say("Lodestone derivation benchmark: \(count) addresses per row, one core")
-say("C baseline = OpenSSL HMAC-SHA512 + libsecp256k1 tweak-add + C Keccak-256 + EIP-55 per address")
-say("Swift rows = AddressDeriver.address(index:) producing the full record (path, address, public key hex)")
-say("Each row is the best of its runs (C/EVM pair: 3 alternating runs; others: 2)")
-say("")
-
-// Side by side: alternate C and Swift three times, keep each one's best run.
-let evmWatchOnly = try AddressDeriver(scheme: evmScheme, accountKey: evmAccountKey, version: .xpub)
-var bestC = Double.infinity
-var bestSwift = Double.infinity
-for _ in 0..<3 {
-    let (c, cLast) = cLoop()
-    let (s, sLast) = try swiftEVM(evmWatchOnly)
-    precondition(cLast == sLast, "C and Swift disagree: \(cLast) vs \(sLast)")
-    bestC = min(bestC, c)
-    bestSwift = min(bestSwift, s)
-}
-row("C loop, EVM (best of 3)", bestC)
-row("Swift, ethereum from xpub (best of 3)", bestSwift, baseline: bestC)
-say("")
-
-for network in NetworkID.allCases {
-    let scheme = try DerivationScheme(network: network)
-    if network.family != .solana {
-        let account = try ExtendedPrivateKey(seed: seed).derive(scheme.accountPath).neutered
-        let deriver = try AddressDeriver(scheme: scheme, accountKey: account, version: scheme.keyVersion(isPrivate: false))
-        let micros = try measure(count) { for i in 0..<UInt32(count) { _ = try deriver.address(index: i) } }
-        row("\(network) from xpub", micros, baseline: bestC)
-    }
-    let fromSeed = try AddressDeriver(scheme: scheme, seed: seed)
-    let micros = try measure(count) { for i in 0..<UInt32(count) { _ = try fromSeed.address(index: i) } }
-    row("\(network) from seed", micros, baseline: bestC)
-}
-for script in [BitcoinScript.p2tr, .p2shP2wpkh] {
-    let scheme = try DerivationScheme(network: .bitcoin, script: script)
-    let account = try ExtendedPrivateKey(seed: seed).derive(scheme.accountPath).neutered
-    let deriver = try AddressDeriver(scheme: scheme, accountKey: account, version: scheme.keyVersion(isPrivate: false))
-    let micros = try measure(count) { for i in 0..<UInt32(count) { _ = try deriver.address(index: i) } }
-    row("bitcoin \(script.rawValue) from xpub", micros, baseline: bestC)
-}
-
-say("")
-say("Where the time goes (µs per call, \(count) calls each):")
-let pieces = max(count, 10_000)
-let cHMAC = measure(pieces) { precondition(cdb_hmac_sha512_loop(evmChain.chainCode, UInt32(pieces)) == 1) }
-let cTweak = measure(pieces) { precondition(cdb_tweak_add_loop(evmChain.publicKey, UInt32(pieces)) == 1) }
-let cKeccak = measure(pieces) { precondition(cdb_keccak_loop(UInt32(pieces)) == 1) }
-var sink: UInt8 = 0
-let data = evmChain.publicKey + [0, 0, 0, 1]
-let sHMAC = measure(pieces) { for _ in 0..<pieces { sink ^= Hashes.hmacSHA512(key: evmChain.chainCode, data: data)[0] } }
-let sChild = try measure(pieces) { for i in 0..<UInt32(pieces) { sink ^= try evmChain.child(i).publicKey[1] } }
-let block = [UInt8](repeating: 4, count: 64)
-let sKeccak = measure(pieces) { for _ in 0..<pieces { sink ^= Hashes.keccak256(block)[0] } }
-let account20 = [UInt8](repeating: 0xab, count: 20)
-let sEIP55 = measure(pieces) { for _ in 0..<pieces { sink ^= EVMAddress.checksummed(account20).utf8.last! } }
-say(String(format: "  HMAC-SHA512          C %6.2f   Swift %6.2f", cHMAC, sHMAC))
-say(String(format: "  secp256k1 tweak-add  C %6.2f   (Swift child derivation incl. HMAC and serialization %6.2f)", cTweak, sChild))
-say(String(format: "  Keccak-256 (64 B)    C %6.2f   Swift %6.2f", cKeccak, sKeccak))
-say(String(format: "  EIP-55 text (Swift, one Keccak of 40 chars + hex) %6.2f", sEIP55))
-if sink == 42 { say("") }
