@@ -170,7 +170,9 @@ let package = Package(
         ),
         .testTarget(
             name: "LodestoneStoreTests",
-            dependencies: ["TestSupport", "LodestoneCore", "LodestoneDomain", "LodestoneStore"],
+            dependencies: [
+                "TestSupport", "LodestoneCore", "LodestoneDomain", "LodestoneStore", .product(name: "BigInt", package: "BigInt"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -118,5 +118,35 @@ enum Migrations {
             "CREATE INDEX deposits_by_customer ON deposits (customer_id, created_at, id)",
             "CREATE INDEX deposits_by_address ON deposits (address, created_at, id)",
         ]),
+        (2, "crediting ledger and event outbox", [
+            "ALTER TABLE deposits ADD COLUMN credited_at BIGINT",
+            """
+            CREATE TABLE customer_balances (
+                customer_id TEXT NOT NULL REFERENCES customers (id),
+                asset_id TEXT NOT NULL,
+                amount TEXT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (customer_id, asset_id)
+            )
+            """,
+            """
+            CREATE TABLE deposit_applications (
+                deposit_id TEXT NOT NULL REFERENCES deposits (id),
+                target TEXT NOT NULL,
+                amount TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (deposit_id, target)
+            )
+            """,
+            """
+            CREATE TABLE events (
+                id TEXT PRIMARY KEY,
+                type TEXT NOT NULL,
+                data TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX events_by_creation ON events (created_at, id)",
+        ]),
     ]
 }

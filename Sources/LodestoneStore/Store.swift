@@ -140,6 +140,17 @@ public protocol Store: Sendable {
     /// Stores sealed key material once; `conflict` if the name exists.
     func storeSealedKey(name: String, sealed: String, now: Int64) async throws
 
+    /// Records a deposit once per (network, tx hash, position); a repeat returns the stored one
+    /// with `created == false`. Below `minimum` it is stored as `ignored` and never credited.
+    func recordDeposit(_ observation: DepositObservation, minimum: Amount, now: Int64) async throws -> (Deposit, created: Bool)
+    /// Credits a pending deposit in one transaction: intents oldest first, the rest to the balance,
+    /// events to the outbox. Returns nil when it was already credited or is not pending.
+    func creditDeposit(id: String, now: Int64) async throws -> CreditOutcome?
+    /// A customer's unapplied balances, by asset id.
+    func balances(customerID: String) async throws -> [String: Amount]
+    /// Outbox events, oldest first.
+    func events(page: Int, pageSize: Int) async throws -> Page<OutboxEvent>
+
     /// Deposits matching `filter`, newest first.
     func deposits(_ filter: DepositFilter, page: Int, pageSize: Int) async throws -> Page<Deposit>
 }

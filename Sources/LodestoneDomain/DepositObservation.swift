@@ -1,0 +1,86 @@
+public import LodestoneCore
+
+/// A transfer to one of our addresses as a chain watcher saw it, before it is stored.
+public struct DepositObservation: Sendable, Equatable {
+    /// Network id.
+    public let network: NetworkID
+    /// Asset id.
+    public let assetID: String
+    /// Receiving address (canonical).
+    public let address: String
+    /// Owner of the address.
+    public let customerID: String
+    /// Base units.
+    public let amount: Amount
+    /// Transaction hash or id.
+    public let txHash: String
+    /// Log index, output index or instruction position: with the hash, what makes a deposit unique.
+    public let position: Int
+    /// Block height or slot.
+    public let blockNumber: Int64
+    /// Block hash.
+    public let blockHash: String
+
+    /// An observation.
+    public init(
+        network: NetworkID, assetID: String, address: String, customerID: String, amount: Amount, txHash: String,
+        position: Int, blockNumber: Int64, blockHash: String
+    ) {
+        self.network = network
+        self.assetID = assetID
+        self.address = address
+        self.customerID = customerID
+        self.amount = amount
+        self.txHash = txHash
+        self.position = position
+        self.blockNumber = blockNumber
+        self.blockHash = blockHash
+    }
+}
+
+/// The webhook event types.
+public enum EventType: String, Sendable, Codable, CaseIterable {
+    case depositDetected = "deposit.detected"
+    case depositConfirmed = "deposit.confirmed"
+    case depositOrphaned = "deposit.orphaned"
+    case depositReversed = "deposit.reversed"
+    case paymentIntentProcessing = "payment_intent.processing"
+    case paymentIntentSucceeded = "payment_intent.succeeded"
+    case paymentIntentExpired = "payment_intent.expired"
+    case paymentIntentCanceled = "payment_intent.canceled"
+    case customerBalanceCredited = "customer.balance_credited"
+}
+
+/// One event in the outbox.
+public struct OutboxEvent: Sendable, Equatable {
+    /// Stable id (receivers deduplicate on it).
+    public let id: String
+    /// Type.
+    public let type: EventType
+    /// JSON object text.
+    public let data: String
+    /// Unix milliseconds.
+    public let createdAt: Int64
+
+    /// An event.
+    public init(id: String, type: EventType, data: String, createdAt: Int64) {
+        self.id = id
+        self.type = type
+        self.data = data
+        self.createdAt = createdAt
+    }
+}
+
+/// What crediting one deposit did.
+public struct CreditOutcome: Sendable, Equatable {
+    /// The deposit, now confirmed.
+    public let deposit: Deposit
+    /// How it was spread over intents and the balance.
+    public let allocation: CreditAllocation
+
+    /// An outcome.
+    public init(deposit: Deposit, allocation: CreditAllocation) {
+        self.deposit = deposit
+        self.allocation = allocation
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+public import LodestoneCore
+public import LodestoneDomain
+
+// Deposits in, credits out: every write here is keyed so that repeating it changes nothing.
+extension SQLStore {
+    public func recordDeposit(_ o: DepositObservation, minimum: Amount, now: Int64) async throws -> (Deposit, created: Bool) {
+        let status: DepositStatus = o.amount < minimum || o.amount == .zero ? .ignored : .pending
+        let id = ResourceID.make("dep")
+        return try await database.transaction { db in
+            let inserted = try await db.query(
+                """
+                INSERT INTO deposits (id, network, asset_id, address, customer_id, amount, tx_hash, position, block_number,
+                                      block_hash, confirmations, status, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $12)
+                ON CONFLICT (network, tx_hash, position) DO NOTHING
+                RETURNING \(Self.depositColumns)
+                """,
+                [
+                    .text(id), .text(o.network.rawValue), .text(o.assetID), .text(o.address), .text(o.customerID),
+                    .text(o.amount.description), .text(o.txHash), .int(Int64(o.position)), .int(o.blockNumber),
+                    .text(o.blockHash), .text(status.rawValue), .int(now),
+                ])
+            guard let row = inserted.first else {
+                let existing = try await db.query(
+                    "SELECT \(Self.depositColumns) FROM deposits WHERE network = $1 AND tx_hash = $2 AND position = $3",
+                    [.text(o.network.rawValue), .text(o.txHash), .int(Int64(o.position))])
+                return (try Self.deposit(try existing.first ?? { throw StoreError.corrupt("deposit conflict without row") }()), false)
+            }
+            let deposit = try Self.deposit(row)
+            guard status == .pending else { return (deposit, true) }
+            try await Self.emit(.depositDetected, key: deposit.id, Self.depositEventData(deposit), now: now, db)
+            // Open intents of this asset now have money on the way.
+            let moved = try await db.query(
+                """
+                UPDATE payment_intents SET status = 'processing'
+                WHERE customer_id = $1 AND asset_id = $2 AND status = 'requires_payment'
+                RETURNING id
+                """, [.text(o.customerID), .text(o.assetID)])
+            for intent in moved {
+                let intentID = try intent.text(0)
+                try await Self.emit(
+                    .paymentIntentProcessing, key: "\(intentID).\(deposit.id)",
+                    #"{"payment_intent":"\#(intentID)","deposit":"\#(deposit.id)"}"#, now: now, db)
+            }
+            return (deposit, true)
+        }
+    }
+
+    public func creditDeposit(id: String, now: Int64) async throws -> CreditOutcome? {
+        let lock = database.dialect.forUpdate
+        return try await database.transaction { db in
+            guard
+                let row = try await db.query(
+                    "SELECT \(Self.depositColumns), credited_at FROM deposits WHERE id = $1\(lock)", [.text(id)]
+                ).first
+            else { throw StoreError.notFound("deposit") }
+            let deposit = try Self.deposit(row)
+            // The guard that makes crediting exactly-once: only a pending, uncredited deposit moves on.
+            guard deposit.status == .pending, try row.optionalInt(13) == nil else { return nil }
+            let intents = try await db.query(
+                """
+                SELECT \(Self.intentColumns) FROM payment_intents
+                WHERE customer_id = $1 AND asset_id = $2 AND status IN ('requires_payment', 'processing')
+                ORDER BY created_at, id\(lock)
+                """, [.text(deposit.customerID), .text(deposit.assetID)]
+            ).map(Self.intent)
+            let allocation = CreditAllocation.allocate(deposit.amount, to: intents)
+            for application in allocation.applications {
+                _ = try await db.query(
+                    "UPDATE payment_intents SET amount_received = $1, status = $2 WHERE id = $3",
+                    [.text(application.amountReceived.description), .text(application.status.rawValue), .text(application.intentID)])
+                try await Self.apply(deposit.id, target: application.intentID, amount: application.applied, now: now, db)
+                if application.status == .succeeded {
+                    try await Self.emit(
+                        .paymentIntentSucceeded, key: application.intentID,
+                        #"{"payment_intent":"\#(application.intentID)","amount_received":"\#(application.amountReceived)"}"#,
+                        now: now, db)
+                }
+            }
+            if allocation.unapplied > .zero {
+                let current = try await db.query(
+                    "SELECT amount FROM customer_balances WHERE customer_id = $1 AND asset_id = $2\(lock)",
+                    [.text(deposit.customerID), .text(deposit.assetID)]
+                ).first.map { try Self.amount(try $0.text(0)) } ?? .zero
+                guard let total = current.adding(allocation.unapplied) else { throw StoreError.invalidState("balance overflow") }
+                _ = try await db.query(
+                    """
+                    INSERT INTO customer_balances (customer_id, asset_id, amount, updated_at) VALUES ($1, $2, $3, $4)
+                    ON CONFLICT (customer_id, asset_id) DO UPDATE SET amount = excluded.amount, updated_at = excluded.updated_at
+                    """, [.text(deposit.customerID), .text(deposit.assetID), .text(total.description), .int(now)])
+                try await Self.apply(deposit.id, target: "balance", amount: allocation.unapplied, now: now, db)
+                try await Self.emit(
+                    .customerBalanceCredited, key: deposit.id,
+                    #"{"customer":"\#(deposit.customerID)","asset":"\#(deposit.assetID)","amount":"\#(allocation.unapplied)","balance":"\#(total)","deposit":"\#(deposit.id)"}"#,
+                    now: now, db)
+            }
+            // Intents waiting on this deposit and left unpaid go back to waiting for payment,
+            // unless another deposit of theirs is still on its way.
+            _ = try await db.query(
+                """
+                UPDATE payment_intents SET status = 'requires_payment'
+                WHERE customer_id = $1 AND asset_id = $2 AND status = 'processing'
+                  AND NOT EXISTS (SELECT 1 FROM deposits d WHERE d.customer_id = $1 AND d.asset_id = $2
+                                  AND d.status = 'pending' AND d.id <> $3)
+                """, [.text(deposit.customerID), .text(deposit.assetID), .text(deposit.id)])
+            _ = try await db.query(
+                "UPDATE deposits SET status = 'confirmed', credited_at = $1, updated_at = $1 WHERE id = $2",
+                [.int(now), .text(deposit.id)])
+            let confirmed = Deposit(
+                id: deposit.id, network: deposit.network, assetID: deposit.assetID, address: deposit.address,
+                customerID: deposit.customerID, amount: deposit.amount, txHash: deposit.txHash, position: deposit.position,
+                blockNumber: deposit.blockNumber, blockHash: deposit.blockHash, confirmations: deposit.confirmations,
+                status: .confirmed, createdAt: deposit.createdAt)
+            try await Self.emit(.depositConfirmed, key: deposit.id, Self.depositEventData(confirmed), now: now, db)
+            return CreditOutcome(deposit: confirmed, allocation: allocation)
+        }
+    }
+
+    static func apply(_ depositID: String, target: String, amount: Amount, now: Int64, _ db: any SQLExecutor) async throws {
+        _ = try await db.query(
+            "INSERT INTO deposit_applications (deposit_id, target, amount, created_at) VALUES ($1, $2, $3, $4)",
+            [.text(depositID), .text(target), .text(amount.description), .int(now)])
+    }
+
+    /// Writes an event whose id is derived from what caused it, so a repeat cannot add a second one.
+    static func emit(_ type: EventType, key: String, _ data: String, now: Int64, _ db: any SQLExecutor) async throws {
+        _ = try await db.query(
+            "INSERT INTO events (id, type, data, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
+            [.text("evt_\(type.rawValue).\(key)"), .text(type.rawValue), .text(data), .int(now)])
+    }
+
+    static func depositEventData(_ d: Deposit) -> String {
+        #"{"deposit":"\#(d.id)","network":"\#(d.network.rawValue)","asset":"\#(d.assetID)","address":"\#(d.address)","customer":"\#(d.customerID)","amount":"\#(d.amount)","tx_hash":"\#(d.txHash)","position":\#(d.position),"block_number":\#(d.blockNumber),"status":"\#(d.status.rawValue)"}"#
+    }
+
+    public func balances(customerID: String) async throws -> [String: Amount] {
+        try await database.read { db in
+            var out: [String: Amount] = [:]
+            for row in try await db.query(
+                "SELECT asset_id, amount FROM customer_balances WHERE customer_id = $1", [.text(customerID)])
+            {
+                out[try row.text(0)] = try Self.amount(try row.text(1))
+            }
+            return out
+        }
+    }
+
+    public func events(page: Int, pageSize: Int) async throws -> Page<OutboxEvent> {
+        try await self.page(from: "events", columns: "id, type, data, created_at", order: "created_at, id", page: page, pageSize: pageSize) { r in
+            guard let type = EventType(rawValue: try r.text(1)) else { throw StoreError.corrupt("event type") }
+            return OutboxEvent(id: try r.text(0), type: type, data: try r.text(2), createdAt: try r.int(3))
+        }
+    }
+}
