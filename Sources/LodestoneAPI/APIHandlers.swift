@@ -28,6 +28,8 @@ struct APIHandlers: Sendable {
         b.add(.get, "/v1/payment_intents/:id") { r, c in try await getIntent(r, c) }
         b.add(.post, "/v1/payment_intents/:id/cancel") { r, c in try await cancelIntent(r, c) }
         b.add(.get, "/v1/deposits") { r, _ in try await listDeposits(r) }
+        b.add(.get, "/v1/customers/:id/balances") { r, c in try await customerBalances(r, c) }
+        b.add(.get, "/v1/events") { r, c in try await listEvents(r, c) }
     }
 
     // MARK: service
@@ -262,7 +264,27 @@ struct APIHandlers: Sendable {
         return try respond(try await intentBody(try await store.cancelPaymentIntent(id: id, now: deps.now())))
     }
 
-    // MARK: deposits
+    // MARK: deposits, balances, events
+
+    func customerBalances(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        try QueryParameters(r).rejectUnknown()
+        let customer = try await existingCustomer(c)
+        var items: [BalanceBody] = []
+        for (assetID, amount) in try await store.balances(customerID: customer.id).sorted(by: { $0.key < $1.key }) {
+            let decimals = await deps.assets.asset(id: assetID)?.decimals ?? 0
+            items.append(BalanceBody(asset: assetID, amount: amount.decimalString(decimals: decimals)))
+        }
+        return try respond(DataBody(data: items))
+    }
+
+    func listEvents(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        try c.requireOperator()
+        var q = try QueryParameters(r)
+        let (page, size) = try q.paging()
+        try q.rejectUnknown()
+        let result = try await store.events(page: page, pageSize: size)
+        return try respond(ListBody(data: result.items.map(EventBody.init), page: page, pageSize: size, total: result.total))
+    }
 
     func listDeposits(_ r: Request) async throws -> Response {
         var q = try QueryParameters(r)

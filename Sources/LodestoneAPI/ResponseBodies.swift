@@ -215,3 +215,23 @@ struct ListBody<Item: Encodable & Sendable>: ResponseEncodable {
 struct DataBody<Item: Encodable & Sendable>: ResponseEncodable {
     let data: [Item]
 }
+
+struct BalanceBody: ResponseEncodable {
+    let asset: String
+    let amount: String
+}
+
+/// An outbox event as webhooks will carry it: `{id, type, created, data}`.
+struct EventBody: ResponseEncodable {
+    let id: String
+    let type: String
+    let created: String
+    let data: JSONValue
+
+    init(_ e: OutboxEvent) {
+        id = e.id
+        type = e.type.rawValue
+        created = rfc3339(e.createdAt)
+        data = metadataValue(e.data) ?? .null
+    }
+}

@@ -131,6 +131,30 @@ import Testing
         }
     }
 
+    @Test(arguments: backends)
+    func balancesAndEventsAfterACredit(_ backend: Backend) async throws {
+        try await APIHarness.with(backend) { h, c in
+            let customer = try await APITests.createCustomer(c, h)
+            let address = try #require(try await c.call(
+                .post, "/v1/customers/\(customer)/addresses", key: h.serviceKey, json: #"{"network":"tron"}"#
+            ).json["address"] as? String)
+            #expect(try await c.call(.get, "/v1/customers/\(customer)/balances", key: h.serviceKey).data.isEmpty)
+            let (deposit, _) = try await h.store.recordDeposit(
+                DepositObservation(
+                    network: .tron, assetID: "USDT-Tron", address: address, customerID: customer,
+                    amount: try Amount(decimal: "12.5", decimals: 6), txHash: "0x01", position: 0, blockNumber: 1, blockHash: "0x02"),
+                minimum: .zero, now: 1)
+            _ = try await h.store.creditDeposit(id: deposit.id, now: 2)
+            let balances = try await c.call(.get, "/v1/customers/\(customer)/balances", key: h.serviceKey).data
+            #expect(balances.count == 1 && balances[0]["asset"] as? String == "USDT-Tron" && balances[0]["amount"] as? String == "12.5")
+            #expect(try await c.call(.get, "/v1/customers/cus_none/balances", key: h.serviceKey).status == .notFound)
+            #expect(try await c.call(.get, "/v1/events", key: h.serviceKey).status == .forbidden)
+            let events = try await c.call(.get, "/v1/events", key: h.operatorKey)
+            #expect(events.data.map { $0["type"] as? String } == ["deposit.detected", "customer.balance_credited", "deposit.confirmed"])
+            #expect((events.data.last?["data"] as? [String: Any])?["amount"] as? String == "12500000")
+        }
+    }
+
     @Test(arguments: [Backend.sqlite])
     func rateLimitHeadersAndRefusal(_ backend: Backend) async throws {
         try await APIHarness.with(backend, rateLimit: 3) { h, c in
