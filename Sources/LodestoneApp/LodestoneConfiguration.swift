@@ -53,7 +53,7 @@ public struct LodestoneConfiguration: Sendable {
                 enabled: r.bool("\(base).enabled") ?? defaultEnabled(n),
                 account: UInt32(r.int("\(base).account", in: 0...Int(Int32.max)) ?? 0),
                 xpub: r.string("\(base).xpub").flatMap { $0.isEmpty ? nil : $0 },
-                script: n.family == .bitcoin ? (script ?? nil) : nil)
+                script: n.family == .bitcoin ? script : nil)
         }
         var fileConfirmations: [String: Int] = [:]
         for asset in NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)) {
