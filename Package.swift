@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Debian's libsecp256k1 (libsecp256k1-dev); never vendored.
@@ -60,7 +61,7 @@ let package = Package(
         // Customers, addresses, intents, deposits, assets: plain values and state rules. No I/O.
         .target(
             name: "LodestoneDomain",
-            dependencies: ["LodestoneCore"],
+            dependencies: ["LodestoneCore", .product(name: "BigInt", package: "BigInt")],
             swiftSettings: swiftSettings
         ),
         // Persistence: one Store protocol, one SQL implementation, SQLite and PostgreSQL backends.
@@ -81,6 +82,34 @@ let package = Package(
         .target(
             name: "LodestoneChains",
             dependencies: ["LodestoneCore", .product(name: "BigInt", package: "BigInt")],
+            swiftSettings: swiftSettings
+        ),
+        // Node access: JSON-RPC and HTTP calls over several endpoints with failover, limits and retries.
+        .target(
+            name: "LodestoneRPC",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Watching: chain scanners, the confirmation tracker, webhook delivery.
+        .target(
+            name: "LodestoneWatcher",
+            dependencies: [
+                "LodestoneCore",
+                "LodestoneDomain",
+                "LodestoneStore",
+                "LodestoneChains",
+                "LodestoneRPC",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // HTTP API (Hummingbird 2): routes, auth, rate limits, the OpenAPI document.
@@ -106,6 +135,9 @@ let package = Package(
                 "LodestoneDomain",
                 "LodestoneStore",
                 "LodestoneAPI",
+                "LodestoneRPC",
+                "LodestoneWatcher",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -161,6 +193,20 @@ let package = Package(
         .testTarget(
             name: "LodestoneDomainTests",
             dependencies: ["LodestoneCore", "LodestoneDomain", .product(name: "BigInt", package: "BigInt")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LodestoneWatcherTests",
+            dependencies: [
+                "TestSupport", "LodestoneCore", "LodestoneDomain", "LodestoneStore", "LodestoneChains", "LodestoneRPC",
+                "LodestoneWatcher",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "BigInt", package: "BigInt"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 public import LodestoneCore
+import BigInt
 
 /// The assets Lodestone knows out of the box: each network's coin plus USDT/USDC where they exist,
 /// with mainnet contract addresses and conservative confirmation defaults (operators tune them).
@@ -15,6 +16,13 @@ public enum AssetCatalog {
         case .tron: return 20
         case .solana: return 32
         }
+    }
+
+    /// Smallest amount credited unless the operator sets another: one cent of a stablecoin, a
+    /// millionth of a native coin (never below one base unit). Zero-value transfers never count.
+    public static func defaultMinimum(_ asset: Asset) -> Amount {
+        let exponent = asset.isNative ? max(asset.decimals - 6, 0) : max(asset.decimals - 2, 0)
+        return Amount(baseUnits: BigUInt(10).power(exponent))
     }
 
     /// The built-in assets of `network`.

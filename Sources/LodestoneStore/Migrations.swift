@@ -148,5 +148,64 @@ enum Migrations {
             """,
             "CREATE INDEX events_by_creation ON events (created_at, id)",
         ]),
+        (3, "chain scanning and webhook delivery", [
+            """
+            CREATE TABLE scan_cursors (
+                network TEXT PRIMARY KEY,
+                block_number BIGINT NOT NULL,
+                block_hash TEXT NOT NULL,
+                parent_hash TEXT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE chain_blocks (
+                network TEXT NOT NULL,
+                block_number BIGINT NOT NULL,
+                block_hash TEXT NOT NULL,
+                parent_hash TEXT NOT NULL,
+                PRIMARY KEY (network, block_number)
+            )
+            """,
+            "ALTER TABLE deposits ADD COLUMN reversed_at BIGINT",
+            "CREATE INDEX deposits_by_block ON deposits (network, block_number)",
+            "CREATE INDEX deposits_by_status ON deposits (network, status)",
+            "CREATE INDEX addresses_by_creation ON addresses (family, created_at)",
+            """
+            CREATE TABLE webhook_endpoints (
+                id TEXT PRIMARY KEY,
+                url TEXT NOT NULL,
+                events TEXT NOT NULL,
+                secret TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                deleted_at BIGINT
+            )
+            """,
+            """
+            CREATE TABLE webhook_deliveries (
+                event_id TEXT NOT NULL REFERENCES events (id),
+                endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id),
+                status TEXT NOT NULL,
+                attempts BIGINT NOT NULL,
+                next_attempt_at BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (event_id, endpoint_id)
+            )
+            """,
+            "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at)",
+            """
+            CREATE TABLE webhook_attempts (
+                event_id TEXT NOT NULL,
+                endpoint_id TEXT NOT NULL,
+                attempt BIGINT NOT NULL,
+                attempted_at BIGINT NOT NULL,
+                status_code BIGINT,
+                duration_ms BIGINT NOT NULL,
+                error TEXT,
+                PRIMARY KEY (event_id, endpoint_id, attempt)
+            )
+            """,
+        ]),
     ]
 }

@@ -5,45 +5,74 @@ public import LodestoneDomain
 // Deposits in, credits out: every write here is keyed so that repeating it changes nothing.
 extension SQLStore {
     public func recordDeposit(_ o: DepositObservation, minimum: Amount, now: Int64) async throws -> (Deposit, created: Bool) {
+        let lock = database.dialect.forUpdate
+        return try await database.transaction { db in try await Self.record(o, minimum: minimum, lock: lock, now: now, db) }
+    }
+
+    /// Records one transfer inside the caller's transaction. A transfer seen again is the same
+    /// deposit: unchanged if nothing moved, moved to its new block after a reorg, and brought back
+    /// (`created == true`) if the reorg had orphaned it.
+    static func record(_ o: DepositObservation, minimum: Amount, lock: String, now: Int64, _ db: any SQLExecutor) async throws
+        -> (Deposit, created: Bool)
+    {
         let status: DepositStatus = o.amount < minimum || o.amount == .zero ? .ignored : .pending
-        let id = ResourceID.make("dep")
-        return try await database.transaction { db in
-            let inserted = try await db.query(
-                """
-                INSERT INTO deposits (id, network, asset_id, address, customer_id, amount, tx_hash, position, block_number,
-                                      block_hash, confirmations, status, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $12)
-                ON CONFLICT (network, tx_hash, position) DO NOTHING
-                RETURNING \(Self.depositColumns)
-                """,
-                [
-                    .text(id), .text(o.network.rawValue), .text(o.assetID), .text(o.address), .text(o.customerID),
-                    .text(o.amount.description), .text(o.txHash), .int(Int64(o.position)), .int(o.blockNumber),
-                    .text(o.blockHash), .text(status.rawValue), .int(now),
-                ])
-            guard let row = inserted.first else {
-                let existing = try await db.query(
-                    "SELECT \(Self.depositColumns) FROM deposits WHERE network = $1 AND tx_hash = $2 AND position = $3",
-                    [.text(o.network.rawValue), .text(o.txHash), .int(Int64(o.position))])
-                return (try Self.deposit(try existing.first ?? { throw StoreError.corrupt("deposit conflict without row") }()), false)
-            }
+        let inserted = try await db.query(
+            """
+            INSERT INTO deposits (id, network, asset_id, address, customer_id, amount, tx_hash, position, block_number,
+                                  block_hash, confirmations, status, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $12)
+            ON CONFLICT (network, tx_hash, position) DO NOTHING
+            RETURNING \(Self.depositColumns)
+            """,
+            [
+                .text(ResourceID.make("dep")), .text(o.network.rawValue), .text(o.assetID), .text(o.address), .text(o.customerID),
+                .text(o.amount.description), .text(o.txHash), .int(Int64(o.position)), .int(o.blockNumber),
+                .text(o.blockHash), .text(status.rawValue), .int(now),
+            ])
+        if let row = inserted.first {
             let deposit = try Self.deposit(row)
-            guard status == .pending else { return (deposit, true) }
-            try await Self.emit(.depositDetected, key: deposit.id, Self.depositEventData(deposit), now: now, db)
-            // Open intents of this asset now have money on the way.
-            let moved = try await db.query(
-                """
-                UPDATE payment_intents SET status = 'processing'
-                WHERE customer_id = $1 AND asset_id = $2 AND status = 'requires_payment'
-                RETURNING id
-                """, [.text(o.customerID), .text(o.assetID)])
-            for intent in moved {
-                let intentID = try intent.text(0)
-                try await Self.emit(
-                    .paymentIntentProcessing, key: "\(intentID).\(deposit.id)",
-                    #"{"payment_intent":"\#(intentID)","deposit":"\#(deposit.id)"}"#, now: now, db)
-            }
+            if status == .pending { try await detected(deposit, key: deposit.id, now: now, db) }
             return (deposit, true)
+        }
+        let existing = try Self.deposit(
+            try await db.query(
+                "SELECT \(Self.depositColumns) FROM deposits WHERE network = $1 AND tx_hash = $2 AND position = $3\(lock)",
+                [.text(o.network.rawValue), .text(o.txHash), .int(Int64(o.position))]
+            ).first ?? { throw StoreError.corrupt("deposit conflict without row") }())
+        if existing.status == .orphaned {
+            _ = try await db.query(
+                """
+                UPDATE deposits SET status = $1, block_number = $2, block_hash = $3, confirmations = 0, updated_at = $4
+                WHERE id = $5
+                """, [.text(status.rawValue), .int(o.blockNumber), .text(o.blockHash), .int(now), .text(existing.id)])
+            let revived = existing.moved(to: o, status: status)
+            if status == .pending { try await detected(revived, key: "\(revived.id).\(o.blockHash)", now: now, db) }
+            return (revived, true)
+        }
+        if existing.blockHash != o.blockHash {
+            // Re-included by a new branch (a credited one clears its reversal flag).
+            _ = try await db.query(
+                "UPDATE deposits SET block_number = $1, block_hash = $2, reversed_at = NULL, updated_at = $3 WHERE id = $4",
+                [.int(o.blockNumber), .text(o.blockHash), .int(now), .text(existing.id)])
+            return (existing.moved(to: o, status: existing.status), false)
+        }
+        return (existing, false)
+    }
+
+    /// A pending deposit was seen: announce it, and its open intents now have money on the way.
+    static func detected(_ deposit: Deposit, key: String, now: Int64, _ db: any SQLExecutor) async throws {
+        try await Self.emit(.depositDetected, key: key, Self.depositEventData(deposit), now: now, db)
+        let moved = try await db.query(
+            """
+            UPDATE payment_intents SET status = 'processing'
+            WHERE customer_id = $1 AND asset_id = $2 AND status = 'requires_payment'
+            RETURNING id
+            """, [.text(deposit.customerID), .text(deposit.assetID)])
+        for intent in moved {
+            let intentID = try intent.text(0)
+            try await Self.emit(
+                .paymentIntentProcessing, key: "\(intentID).\(key)",
+                #"{"payment_intent":"\#(intentID)","deposit":"\#(deposit.id)"}"#, now: now, db)
         }
     }
 
@@ -107,11 +136,7 @@ extension SQLStore {
             _ = try await db.query(
                 "UPDATE deposits SET status = 'confirmed', credited_at = $1, updated_at = $1 WHERE id = $2",
                 [.int(now), .text(deposit.id)])
-            let confirmed = Deposit(
-                id: deposit.id, network: deposit.network, assetID: deposit.assetID, address: deposit.address,
-                customerID: deposit.customerID, amount: deposit.amount, txHash: deposit.txHash, position: deposit.position,
-                blockNumber: deposit.blockNumber, blockHash: deposit.blockHash, confirmations: deposit.confirmations,
-                status: .confirmed, createdAt: deposit.createdAt)
+            let confirmed = deposit.with(status: .confirmed)
             try await Self.emit(.depositConfirmed, key: deposit.id, Self.depositEventData(confirmed), now: now, db)
             return CreditOutcome(deposit: confirmed, allocation: allocation)
         }
@@ -123,11 +148,19 @@ extension SQLStore {
             [.text(depositID), .text(target), .text(amount.description), .int(now)])
     }
 
-    /// Writes an event whose id is derived from what caused it, so a repeat cannot add a second one.
+    /// Writes an event whose id is derived from what caused it, so a repeat cannot add a second one,
+    /// and owes it to every endpoint subscribed to its type (same transaction: the outbox).
     static func emit(_ type: EventType, key: String, _ data: String, now: Int64, _ db: any SQLExecutor) async throws {
+        let id = "evt_\(type.rawValue).\(key)"
+        let inserted = try await db.query(
+            "INSERT INTO events (id, type, data, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING id",
+            [.text(id), .text(type.rawValue), .text(data), .int(now)])
+        guard !inserted.isEmpty else { return }
         _ = try await db.query(
-            "INSERT INTO events (id, type, data, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
-            [.text("evt_\(type.rawValue).\(key)"), .text(type.rawValue), .text(data), .int(now)])
+            """
+            INSERT INTO webhook_deliveries (event_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
+            SELECT $1, id, 'pending', 0, $2, $2, $2 FROM webhook_endpoints WHERE deleted_at IS NULL AND events LIKE $3
+            """, [.text(id), .int(now), .text("%,\(type.rawValue),%")])
     }
 
     static func depositEventData(_ d: Deposit) -> String {

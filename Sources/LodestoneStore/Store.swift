@@ -153,4 +153,45 @@ public protocol Store: Sendable {
 
     /// Deposits matching `filter`, newest first.
     func deposits(_ filter: DepositFilter, page: Int, pageSize: Int) async throws -> Page<Deposit>
+    /// The last block a network's scan committed, nil before its first step.
+    func scanCursor(network: NetworkID) async throws -> ChainBlock?
+    /// The stored block at `number` on `network`, if it is still kept.
+    func chainBlock(network: NetworkID, number: Int64) async throws -> ChainBlock?
+    /// Stores a scan step in one transaction: its deposits (each once), its block hashes and the
+    /// cursor; `invalidState` if the cursor is no longer `commit.previous`. Returns the deposits
+    /// this step created or revived.
+    func commitScan(_ commit: ScanCommit, now: Int64) async throws -> [Deposit]
+    /// Rolls a network back to `ancestor` after a reorg: deposits above it are orphaned (pending)
+    /// or flagged reversed (credited), their block hashes dropped, the cursor set to `ancestor`.
+    func rewind(network: NetworkID, to ancestor: ChainBlock, now: Int64) async throws -> RewindOutcome
+    /// Forgets block hashes below `number` (the reorg window has passed them).
+    func pruneChainBlocks(network: NetworkID, below number: Int64) async throws
+    /// Pending deposits on `network`, oldest block first.
+    func pendingDeposits(network: NetworkID) async throws -> [Deposit]
+    /// Records the confirmations counted for a pending deposit.
+    func setConfirmations(depositID: String, confirmations: Int, now: Int64) async throws
+    /// Match keys (hex) of the addresses of `family` created at or after `since` (unix ms).
+    func watchedAddresses(family: ChainFamily, since: Int64) async throws -> [(matchKey: String, createdAt: Int64)]
+
+    /// Registers a webhook endpoint.
+    func createWebhookEndpoint(url: String, events: [EventType], secret: String, now: Int64) async throws -> WebhookEndpoint
+    /// Endpoints not deleted, oldest first.
+    func webhookEndpoints() async throws -> [WebhookEndpoint]
+    /// Deletes an endpoint and cancels what was still owed to it; `notFound` if there is none.
+    func deleteWebhookEndpoint(id: String, now: Int64) async throws
+    /// Deliveries whose next attempt is due, oldest first.
+    func dueDeliveries(now: Int64, limit: Int) async throws -> [WebhookDelivery]
+    /// Records an attempt and what follows from it, in one transaction.
+    func recordDeliveryAttempt(eventID: String, _ attempt: DeliveryAttempt, decision: DeliveryDecision) async throws
+    /// Schedules an event again for every subscribed endpoint; `notFound` for an unknown event.
+    func redeliver(eventID: String, now: Int64) async throws
+    /// An event by id.
+    func event(id: String) async throws -> OutboxEvent?
+    /// Deliveries of an event, with their attempts.
+    func deliveries(eventID: String) async throws -> [DeliveryRecord]
+
+    /// A named progress marker (for example the back-up pass of a network), nil if never set.
+    func marker(name: String) async throws -> Int64?
+    /// Sets a named progress marker.
+    func setMarker(name: String, value: Int64) async throws
 }

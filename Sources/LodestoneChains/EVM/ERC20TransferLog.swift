@@ -30,7 +30,7 @@ public struct ERC20TransferLog: Sendable, Equatable {
 /// Decodes `eth_getLogs` results into transfers; anything that is not a well-formed Transfer log
 /// (other events, ERC-721 transfers with the value in a topic, malformed fields) is skipped and counted.
 public enum ERC20TransferDecoder {
-    struct RawLog: Decodable {
+    struct RawLog: Decodable, Sendable {
         let address: String
         let topics: [String]
         let data: String
@@ -75,5 +75,22 @@ public enum ERC20TransferDecoder {
     static func quantity256(_ text: String) -> Amount? {
         guard text.hasPrefix("0x"), text.count == 66, let bytes = try? Hex.decode(text) else { return nil }
         return Amount(baseUnits: .init(Data(bytes)))
+    }
+}
+
+/// An `eth_getLogs` result decoded straight from a JSON-RPC envelope.
+public struct ERC20TransferBatch: Decodable, Sendable {
+    /// Well-formed Transfer logs.
+    public let transfers: [ERC20TransferLog]
+    /// Entries that were not.
+    public let skipped: Int
+
+    public init(from decoder: any Decoder) throws {
+        let raw = try [ERC20TransferDecoder.RawLog](from: decoder)
+        var transfers: [ERC20TransferLog] = []
+        transfers.reserveCapacity(raw.count)
+        for log in raw { if let t = ERC20TransferDecoder.transfer(log) { transfers.append(t) } }
+        self.transfers = transfers
+        skipped = raw.count - transfers.count
     }
 }

@@ -1,0 +1,258 @@
+public import AsyncHTTPClient
+public import Foundation
+public import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Calls one network's nodes: JSON-RPC (single and batched) and plain HTTP JSON APIs, over several
+/// endpoints with failover, per-endpoint rate limits, timeouts, and retries with backoff and jitter.
+/// Every failure is logged with the endpoint's label (never its full URL, which may hold a key).
+public struct NodeClient: Sendable {
+    /// The network's name, for logs.
+    public let network: String
+    let pool: EndpointPool
+    let http: HTTPClient
+    let timeout: Duration
+    let retry: RetryPolicy
+    let maxResponseBytes: Int
+    let logger: Logger
+
+    /// A client over `endpoints` (in preference order).
+    public init(
+        network: String, endpoints: [RPCEndpoint], http: HTTPClient, timeout: Duration = .seconds(10), retry: RetryPolicy = RetryPolicy(),
+        cooldown: Duration = .seconds(30), maxResponseBytes: Int = 64 << 20, logger: Logger
+    ) {
+        self.network = network
+        pool = EndpointPool(endpoints, cooldown: cooldown)
+        self.http = http
+        self.timeout = timeout
+        self.retry = retry
+        self.maxResponseBytes = maxResponseBytes
+        self.logger = logger
+    }
+
+    /// Labels of the endpoints, in preference order.
+    public var endpointLabels: [String] { get async { await pool.endpoints.map(\.label) } }
+
+    /// The endpoint calls currently go to.
+    public func currentEndpoint() async -> String {
+        let i = await pool.current()
+        return await pool.endpoints[i].label
+    }
+
+    /// Takes the current endpoint out of rotation for the cool-down period (for example, its head is stale).
+    public func demoteCurrent(because reason: String) async {
+        let i = await pool.current()
+        _ = await pool.failed(i, reason, immediately: true)
+        let label = await pool.endpoints[i].label
+        logger.warning(
+            "endpoint taken out of rotation", metadata: ["network": "\(network)", "endpoint": "\(label)", "reason": "\(reason)"])
+    }
+
+    /// Endpoint health: label, healthy, last problem.
+    public func health() async -> [(label: String, healthy: Bool, problem: String?)] { await pool.health() }
+
+    // MARK: JSON-RPC
+
+    /// Calls `method` and decodes its `result`; a `null` result is `missing` (retried elsewhere).
+    public func call<R: Decodable & Sendable>(_ method: String, _ params: [JSONParam], as: R.Type = R.self) async throws -> R {
+        let body = try JSONEncoder().encode(RPCRequest(id: 1, method: method, params: params))
+        return try await send(path: "", body: body) { endpoint, data in
+            try Self.decodeEnvelope(data, as: R.self, method: method, endpoint: endpoint)
+        }
+    }
+
+    /// Calls `method` once per parameter list in JSON-RPC batches of at most `batchSize`, results in order.
+    public func batch<R: Decodable & Sendable>(_ method: String, _ paramLists: [[JSONParam]], as: R.Type = R.self, batchSize: Int = 50)
+        async throws -> [R]
+    {
+        var results: [R] = []
+        results.reserveCapacity(paramLists.count)
+        var start = 0
+        while start < paramLists.count {
+            let chunk = Array(paramLists[start..<min(start + batchSize, paramLists.count)])
+            let body = try JSONEncoder().encode(chunk.enumerated().map { RPCRequest(id: $0.offset, method: method, params: $0.element) })
+            let part = try await send(path: "", body: body) { endpoint, data in
+                try Self.decodeBatch(data, count: chunk.count, as: R.self, method: method, endpoint: endpoint)
+            }
+            results += part
+            start += chunk.count
+        }
+        return results
+    }
+
+    /// The same call on every endpoint separately (start-up checks such as `eth_chainId`).
+    public func callEach<R: Decodable & Sendable>(_ method: String, _ params: [JSONParam], as: R.Type = R.self) async
+        -> [(endpoint: String, result: Result<R, RPCError>)]
+    {
+        let body = (try? JSONEncoder().encode(RPCRequest(id: 1, method: method, params: params))) ?? Data()
+        var out: [(String, Result<R, RPCError>)] = []
+        for (i, endpoint) in await pool.endpoints.enumerated() {
+            do {
+                let data = try await post(endpoint: endpoint, path: "", body: body)
+                out.append((endpoint.label, .success(try Self.decodeEnvelope(data, as: R.self, method: method, endpoint: endpoint.label))))
+                await pool.succeeded(i)
+            } catch let error as RPCError {
+                out.append((endpoint.label, .failure(error)))
+            } catch {
+                out.append((endpoint.label, .failure(.transport(endpoint: endpoint.label, "\(error)"))))
+            }
+        }
+        return out
+    }
+
+    // MARK: Plain HTTP JSON APIs
+
+    /// POSTs `body` to `path` under the endpoint URL and decodes the JSON answer as `R`.
+    public func post<R: Decodable & Sendable>(path: String, json body: Data, as: R.Type = R.self) async throws -> R {
+        try await send(path: path, body: body) { endpoint, data in
+            do { return try JSONDecoder().decode(R.self, from: data) } catch {
+                throw RPCError.malformed(endpoint: endpoint, Self.describe(error))
+            }
+        }
+    }
+
+    // MARK: Transport
+
+    /// Sends with failover and retries; `decode` failures that are retryable count against the endpoint.
+    func send<T: Sendable>(path: String, body: Data, decode: @Sendable (String, Data) throws -> T) async throws -> T {
+        var failures: [RPCError] = []
+        for attempt in 1...max(1, retry.attempts) {
+            let order = await pool.order()
+            let i = order[(attempt - 1) % max(order.count, 1)]
+            let endpoint = await pool.endpoints[i]
+            do {
+                let data = try await post(endpoint: endpoint, path: path, body: body)
+                let value = try decode(endpoint.label, data)
+                await pool.succeeded(i)
+                return value
+            } catch let error as RPCError where error.isRetryable {
+                failures.append(error)
+                let cooled = await pool.failed(i, error.description, immediately: Self.isThrottle(error))
+                logger.warning(
+                    "node call failed",
+                    metadata: [
+                        "network": "\(network)", "endpoint": "\(endpoint.label)", "attempt": "\(attempt)", "error": "\(error)",
+                        "cooldown": "\(cooled)",
+                    ])
+                if attempt < retry.attempts { try await Task.sleep(for: retry.delay(after: attempt)) }
+            }
+        }
+        throw RPCError.exhausted(failures)
+    }
+
+    static func isThrottle(_ error: RPCError) -> Bool {
+        if case .http(_, 429) = error { return true }
+        return false
+    }
+
+    func post(endpoint: RPCEndpoint, path: String, body: Data) async throws -> Data {
+        try await pool.acquire(await pool.endpoints.firstIndex(of: endpoint) ?? 0)
+        var request = HTTPClientRequest(url: endpoint.url(appending: path))
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw RPCError.timeout(endpoint: endpoint.label)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw RPCError.transport(endpoint: endpoint.label, "\(error)")
+        }
+        let bytes: ByteBuffer
+        do { bytes = try await response.body.collect(upTo: maxResponseBytes) } catch {
+            throw RPCError.transport(endpoint: endpoint.label, "reading the answer: \(error)")
+        }
+        guard (200..<300).contains(Int(response.status.code)) else {
+            throw RPCError.http(endpoint: endpoint.label, status: Int(response.status.code))
+        }
+        return Data(bytes.readableBytesView)
+    }
+
+    // MARK: Envelopes
+
+    struct RPCRequest: Encodable {
+        let jsonrpc = "2.0"
+        let id: Int
+        let method: String
+        let params: [JSONParam]
+    }
+
+    struct ErrorObject: Decodable {
+        let code: Int
+        let message: String
+    }
+
+    struct Envelope<R: Decodable>: Decodable {
+        let id: Int?
+        let result: R?
+        let error: ErrorObject?
+
+        enum CodingKeys: String, CodingKey { case id, result, error }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try? c.decodeIfPresent(Int.self, forKey: .id)
+            error = try c.decodeIfPresent(ErrorObject.self, forKey: .error)
+            if c.contains(.result), try !c.decodeNil(forKey: .result) {
+                result = try c.decode(R.self, forKey: .result)
+            } else {
+                result = nil
+            }
+        }
+
+        func value(method: String, endpoint: String) throws -> R {
+            if let error { throw RPCError.rpc(endpoint: endpoint, code: error.code, message: error.message) }
+            guard let result else { throw RPCError.missing(endpoint: endpoint, "result for \(method)") }
+            return result
+        }
+    }
+
+    static func decodeEnvelope<R: Decodable>(_ data: Data, as: R.Type, method: String, endpoint: String) throws -> R {
+        let envelope: Envelope<R>
+        do { envelope = try JSONDecoder().decode(Envelope<R>.self, from: data) } catch {
+            throw RPCError.malformed(endpoint: endpoint, "\(method): \(describe(error))")
+        }
+        return try envelope.value(method: method, endpoint: endpoint)
+    }
+
+    static func decodeBatch<R: Decodable>(_ data: Data, count: Int, as: R.Type, method: String, endpoint: String) throws -> [R] {
+        let envelopes: [Envelope<R>]
+        do { envelopes = try JSONDecoder().decode([Envelope<R>].self, from: data) } catch {
+            // A node that refuses batches answers with a single error object.
+            if let single = try? JSONDecoder().decode(Envelope<R>.self, from: data), let e = single.error {
+                throw RPCError.rpc(endpoint: endpoint, code: e.code, message: e.message)
+            }
+            throw RPCError.malformed(endpoint: endpoint, "\(method) batch: \(describe(error))")
+        }
+        // Answers may come in any order; ids say which request each answers.
+        var byID: [Int: Envelope<R>] = [:]
+        for e in envelopes { if let id = e.id { byID[id] = e } }
+        return try (0..<count).map { id in
+            guard let envelope = byID[id] else { throw RPCError.malformed(endpoint: endpoint, "\(method) batch: no answer for \(id)") }
+            return try envelope.value(method: method, endpoint: endpoint)
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let c): return "data corrupted at \(path(c.codingPath))"
+        case DecodingError.keyNotFound(let key, let c): return "missing \(path(c.codingPath + [key]))"
+        case DecodingError.typeMismatch(_, let c): return "wrong type at \(path(c.codingPath))"
+        case DecodingError.valueNotFound(_, let c): return "null at \(path(c.codingPath))"
+        default: return "\(error)"
+        }
+    }
+
+    static func path(_ keys: [any CodingKey]) -> String {
+        keys.isEmpty ? "top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
+}

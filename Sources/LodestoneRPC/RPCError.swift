@@ -1,0 +1,41 @@
+/// Why a node call failed. Retryable failures move on to the next endpoint; the others are the
+/// caller's to handle (a JSON-RPC error object such as "query returned more than 10000 results").
+public enum RPCError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// No answer within the timeout.
+    case timeout(endpoint: String)
+    /// Connection failure.
+    case transport(endpoint: String, String)
+    /// A non-2xx HTTP status (429 and 5xx included).
+    case http(endpoint: String, status: Int)
+    /// The body was not the JSON expected.
+    case malformed(endpoint: String, String)
+    /// The node answered with a JSON-RPC error object.
+    case rpc(endpoint: String, code: Int, message: String)
+    /// The node answered `null` for something that must exist (a lagging node).
+    case missing(endpoint: String, String)
+    /// Every endpoint failed; the last failure of each.
+    case exhausted([RPCError])
+    /// The endpoint serves another chain.
+    case wrongChain(endpoint: String, expected: String, actual: String)
+
+    /// True when another endpoint (or a later try) may succeed.
+    public var isRetryable: Bool {
+        switch self {
+        case .timeout, .transport, .http, .malformed, .missing: return true
+        case .rpc, .exhausted, .wrongChain: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .timeout(let e): return "\(e): timed out"
+        case .transport(let e, let why): return "\(e): \(why)"
+        case .http(let e, let status): return "\(e): HTTP \(status)"
+        case .malformed(let e, let why): return "\(e): malformed answer: \(why)"
+        case .rpc(let e, let code, let message): return "\(e): JSON-RPC error \(code): \(message)"
+        case .missing(let e, let what): return "\(e): no \(what) (node behind?)"
+        case .exhausted(let errors): return "all endpoints failed: " + errors.map(\.description).joined(separator: "; ")
+        case .wrongChain(let e, let expected, let actual): return "\(e): serves chain \(actual), expected \(expected)"
+        }
+    }
+}

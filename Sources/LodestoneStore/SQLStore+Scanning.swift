@@ -1,0 +1,162 @@
+public import LodestoneCore
+public import LodestoneDomain
+
+// Cursors, block hashes and reorgs: what lets a scanner resume exactly where it stopped.
+extension SQLStore {
+    public func scanCursor(network: NetworkID) async throws -> ChainBlock? {
+        try await database.read { db in
+            try await db.query(
+                "SELECT block_number, block_hash, parent_hash FROM scan_cursors WHERE network = $1", [.text(network.rawValue)]
+            ).first.map(Self.block)
+        }
+    }
+
+    public func chainBlock(network: NetworkID, number: Int64) async throws -> ChainBlock? {
+        try await database.read { db in
+            try await db.query(
+                "SELECT block_number, block_hash, parent_hash FROM chain_blocks WHERE network = $1 AND block_number = $2",
+                [.text(network.rawValue), .int(number)]
+            ).first.map(Self.block)
+        }
+    }
+
+    static func block(_ row: SQLRow) throws -> ChainBlock {
+        ChainBlock(number: try row.int(0), hash: try row.text(1), parentHash: try row.text(2))
+    }
+
+    public func commitScan(_ commit: ScanCommit, now: Int64) async throws -> [Deposit] {
+        guard let last = commit.blocks.last else { return [] }
+        let lock = database.dialect.forUpdate
+        let network = commit.network.rawValue
+        return try await database.transaction { db in
+            let current = try await db.query(
+                "SELECT block_number, block_hash, parent_hash FROM scan_cursors WHERE network = $1\(lock)", [.text(network)]
+            ).first.map(Self.block)
+            // Two scanners of one network (two instances) cannot both advance the same cursor.
+            guard current == commit.previous else { throw StoreError.invalidState("scan cursor of \(network) moved") }
+            var found: [Deposit] = []
+            for scanned in commit.deposits {
+                let (deposit, created) = try await Self.record(
+                    scanned.observation, minimum: scanned.minimum, lock: lock, now: now, db)
+                if created { found.append(deposit) }
+            }
+            for block in commit.blocks {
+                _ = try await db.query(
+                    """
+                    INSERT INTO chain_blocks (network, block_number, block_hash, parent_hash) VALUES ($1, $2, $3, $4)
+                    ON CONFLICT (network, block_number) DO UPDATE SET block_hash = excluded.block_hash, parent_hash = excluded.parent_hash
+                    """, [.text(network), .int(block.number), .text(block.hash), .text(block.parentHash)])
+            }
+            try await Self.setCursor(network, last, now: now, db)
+            return found
+        }
+    }
+
+    static func setCursor(_ network: String, _ block: ChainBlock, now: Int64, _ db: any SQLExecutor) async throws {
+        _ = try await db.query(
+            """
+            INSERT INTO scan_cursors (network, block_number, block_hash, parent_hash, updated_at) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (network) DO UPDATE SET block_number = excluded.block_number, block_hash = excluded.block_hash,
+                parent_hash = excluded.parent_hash, updated_at = excluded.updated_at
+            """, [.text(network), .int(block.number), .text(block.hash), .text(block.parentHash), .int(now)])
+    }
+
+    public func rewind(network: NetworkID, to ancestor: ChainBlock, now: Int64) async throws -> RewindOutcome {
+        let lock = database.dialect.forUpdate
+        let net = network.rawValue
+        return try await database.transaction { db in
+            let rows = try await db.query(
+                """
+                SELECT \(Self.depositColumns), reversed_at FROM deposits
+                WHERE network = $1 AND block_number > $2 AND status IN ('pending', 'confirmed', 'ignored')
+                ORDER BY block_number, id\(lock)
+                """, [.text(net), .int(ancestor.number)])
+            var orphaned: [Deposit] = []
+            var reversed: [Deposit] = []
+            for row in rows {
+                let deposit = try Self.deposit(row)
+                let key = "\(deposit.id).\(deposit.blockHash)"
+                switch deposit.status {
+                case .pending, .ignored:
+                    _ = try await db.query(
+                        "UPDATE deposits SET status = 'orphaned', updated_at = $1 WHERE id = $2", [.int(now), .text(deposit.id)])
+                    guard deposit.status == .pending else { continue }
+                    let gone = deposit.with(status: .orphaned)
+                    try await Self.emit(.depositOrphaned, key: key, Self.depositEventData(gone), now: now, db)
+                    orphaned.append(gone)
+                case .confirmed:
+                    // Credited money is not taken back silently: flag it and tell the merchant.
+                    guard try row.optionalInt(13) == nil else { continue }
+                    _ = try await db.query(
+                        "UPDATE deposits SET reversed_at = $1, updated_at = $1 WHERE id = $2", [.int(now), .text(deposit.id)])
+                    try await Self.emit(.depositReversed, key: key, Self.depositEventData(deposit), now: now, db)
+                    reversed.append(deposit)
+                case .orphaned:
+                    continue
+                }
+            }
+            // Intents that were waiting only on orphaned money wait for payment again.
+            for deposit in orphaned {
+                _ = try await db.query(
+                    """
+                    UPDATE payment_intents SET status = 'requires_payment'
+                    WHERE customer_id = $1 AND asset_id = $2 AND status = 'processing'
+                      AND NOT EXISTS (SELECT 1 FROM deposits d WHERE d.customer_id = $1 AND d.asset_id = $2 AND d.status = 'pending')
+                    """, [.text(deposit.customerID), .text(deposit.assetID)])
+            }
+            _ = try await db.query(
+                "DELETE FROM chain_blocks WHERE network = $1 AND block_number > $2", [.text(net), .int(ancestor.number)])
+            try await Self.setCursor(net, ancestor, now: now, db)
+            return RewindOutcome(orphaned: orphaned, reversed: reversed)
+        }
+    }
+
+    public func pruneChainBlocks(network: NetworkID, below number: Int64) async throws {
+        _ = try await database.read { db in
+            try await db.query(
+                "DELETE FROM chain_blocks WHERE network = $1 AND block_number < $2", [.text(network.rawValue), .int(number)])
+        }
+    }
+
+    public func pendingDeposits(network: NetworkID) async throws -> [Deposit] {
+        try await database.read { db in
+            try await db.query(
+                "SELECT \(Self.depositColumns) FROM deposits WHERE network = $1 AND status = 'pending' ORDER BY block_number, id",
+                [.text(network.rawValue)]
+            ).map(Self.deposit)
+        }
+    }
+
+    public func setConfirmations(depositID: String, confirmations: Int, now: Int64) async throws {
+        _ = try await database.read { db in
+            try await db.query(
+                "UPDATE deposits SET confirmations = $1, updated_at = $2 WHERE id = $3 AND status = 'pending'",
+                [.int(Int64(confirmations)), .int(now), .text(depositID)])
+        }
+    }
+
+    public func watchedAddresses(family: ChainFamily, since: Int64) async throws -> [(matchKey: String, createdAt: Int64)] {
+        try await database.read { db in
+            try await db.query(
+                "SELECT match_key, created_at FROM addresses WHERE family = $1 AND created_at >= $2",
+                [.text(family.rawValue), .int(since)]
+            ).map { (try $0.text(0), try $0.int(1)) }
+        }
+    }
+}
+
+extension SQLStore {
+    public func marker(name: String) async throws -> Int64? {
+        try await database.read { db in
+            try await db.query("SELECT value FROM counters WHERE name = $1", [.text("marker." + name)]).first?.int(0)
+        }
+    }
+
+    public func setMarker(name: String, value: Int64) async throws {
+        _ = try await database.read { db in
+            try await db.query(
+                "INSERT INTO counters (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                [.text("marker." + name), .int(value)])
+        }
+    }
+}

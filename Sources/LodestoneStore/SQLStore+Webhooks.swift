@@ -1,0 +1,151 @@
+public import LodestoneDomain
+
+// Webhook endpoints and the delivery ledger behind the outbox.
+extension SQLStore {
+    static let endpointColumns = "id, url, events, secret, created_at"
+
+    static func endpoint(_ row: SQLRow, from i: Int = 0) throws -> WebhookEndpoint {
+        let events = try row.text(i + 2).split(separator: ",").map { name in
+            guard let type = EventType(rawValue: String(name)) else { throw StoreError.corrupt("endpoint event type") }
+            return type
+        }
+        return WebhookEndpoint(
+            id: try row.text(i), url: try row.text(i + 1), events: events, secret: try row.text(i + 3), createdAt: try row.int(i + 4))
+    }
+
+    public func createWebhookEndpoint(url: String, events: [EventType], secret: String, now: Int64) async throws -> WebhookEndpoint {
+        let endpoint = WebhookEndpoint(id: ResourceID.make("we"), url: url, events: events, secret: secret, createdAt: now)
+        // Stored as ",a,b," so one LIKE finds the endpoints of a type.
+        let list = "," + events.map(\.rawValue).joined(separator: ",") + ","
+        _ = try await database.transaction { db in
+            try await db.query(
+                "INSERT INTO webhook_endpoints (id, url, events, secret, created_at) VALUES ($1, $2, $3, $4, $5)",
+                [.text(endpoint.id), .text(url), .text(list), .text(secret), .int(now)])
+        }
+        return endpoint
+    }
+
+    public func webhookEndpoints() async throws -> [WebhookEndpoint] {
+        try await database.read { db in
+            try await db.query(
+                "SELECT \(Self.endpointColumns) FROM webhook_endpoints WHERE deleted_at IS NULL ORDER BY created_at, id"
+            ).map { try Self.endpoint($0) }
+        }
+    }
+
+    public func deleteWebhookEndpoint(id: String, now: Int64) async throws {
+        try await database.transaction { db in
+            let deleted = try await db.query(
+                "UPDATE webhook_endpoints SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL RETURNING id", [.int(now), .text(id)])
+            guard !deleted.isEmpty else { throw StoreError.notFound("webhook endpoint") }
+            _ = try await db.query(
+                "UPDATE webhook_deliveries SET status = 'canceled', updated_at = $1 WHERE endpoint_id = $2 AND status = 'pending'",
+                [.int(now), .text(id)])
+        }
+    }
+
+    public func dueDeliveries(now: Int64, limit: Int) async throws -> [WebhookDelivery] {
+        try await database.read { db in
+            try await db.query(
+                """
+                SELECT e.id, e.type, e.data, e.created_at, w.id, w.url, w.events, w.secret, w.created_at, d.attempts, d.created_at
+                FROM webhook_deliveries d JOIN events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
+                WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+                ORDER BY d.next_attempt_at, e.created_at, e.id LIMIT $2
+                """, [.int(now), .int(Int64(limit))]
+            ).map { row in
+                guard let type = EventType(rawValue: try row.text(1)) else { throw StoreError.corrupt("event type") }
+                return WebhookDelivery(
+                    event: OutboxEvent(id: try row.text(0), type: type, data: try row.text(2), createdAt: try row.int(3)),
+                    endpoint: try Self.endpoint(row, from: 4), attempts: Int(try row.int(9)), createdAt: try row.int(10))
+            }
+        }
+    }
+
+    public func recordDeliveryAttempt(eventID: String, _ attempt: DeliveryAttempt, decision: DeliveryDecision) async throws {
+        let (status, next): (DeliveryStatus, Int64) =
+            switch decision {
+            case .delivered: (.delivered, attempt.attemptedAt)
+            case .retry(let at): (.pending, at)
+            case .failed: (.failed, attempt.attemptedAt)
+            }
+        _ = try await database.transaction { db in
+            // Keyed by attempt number: a worker that repeats itself cannot add a second record.
+            _ = try await db.query(
+                """
+                INSERT INTO webhook_attempts (event_id, endpoint_id, attempt, attempted_at, status_code, duration_ms, error)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id, endpoint_id, attempt) DO NOTHING
+                """,
+                [
+                    .text(eventID), .text(attempt.endpointID), .int(Int64(attempt.attempt)), .int(attempt.attemptedAt),
+                    attempt.statusCode.map { .int(Int64($0)) } ?? .null, .int(attempt.durationMillis),
+                    attempt.error.map { .text($0) } ?? .null,
+                ])
+            return try await db.query(
+                """
+                UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, updated_at = $4
+                WHERE event_id = $5 AND endpoint_id = $6 AND status = 'pending'
+                """,
+                [
+                    .text(status.rawValue), .int(Int64(attempt.attempt)), .int(next), .int(attempt.attemptedAt), .text(eventID),
+                    .text(attempt.endpointID),
+                ])
+        }
+    }
+
+    public func redeliver(eventID: String, now: Int64) async throws {
+        try await database.transaction { db in
+            guard let row = try await db.query("SELECT type FROM events WHERE id = $1", [.text(eventID)]).first else {
+                throw StoreError.notFound("event")
+            }
+            let type = try row.text(0)
+            _ = try await db.query(
+                """
+                UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $1, created_at = $1, updated_at = $1
+                WHERE event_id = $2 AND status <> 'canceled'
+                """, [.int(now), .text(eventID)])
+            // Endpoints added after the event was written receive it too.
+            _ = try await db.query(
+                """
+                INSERT INTO webhook_deliveries (event_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
+                SELECT $1, id, 'pending', 0, $2, $2, $2 FROM webhook_endpoints w
+                WHERE deleted_at IS NULL AND events LIKE $3
+                  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = $1 AND d.endpoint_id = w.id)
+                """, [.text(eventID), .int(now), .text("%,\(type),%")])
+        }
+    }
+
+    public func event(id: String) async throws -> OutboxEvent? {
+        try await database.read { db in
+            try await db.query("SELECT id, type, data, created_at FROM events WHERE id = $1", [.text(id)]).first.map { r in
+                guard let type = EventType(rawValue: try r.text(1)) else { throw StoreError.corrupt("event type") }
+                return OutboxEvent(id: try r.text(0), type: type, data: try r.text(2), createdAt: try r.int(3))
+            }
+        }
+    }
+
+    public func deliveries(eventID: String) async throws -> [DeliveryRecord] {
+        try await database.read { db in
+            let attempts = try await db.query(
+                """
+                SELECT endpoint_id, attempt, attempted_at, status_code, duration_ms, error FROM webhook_attempts
+                WHERE event_id = $1 ORDER BY endpoint_id, attempt
+                """, [.text(eventID)]
+            ).map { r in
+                DeliveryAttempt(
+                    endpointID: try r.text(0), attempt: Int(try r.int(1)), attemptedAt: try r.int(2),
+                    statusCode: try r.optionalInt(3).map { Int($0) }, durationMillis: try r.int(4), error: try r.optionalText(5))
+            }
+            return try await db.query(
+                "SELECT endpoint_id, status, next_attempt_at FROM webhook_deliveries WHERE event_id = $1 ORDER BY created_at, endpoint_id",
+                [.text(eventID)]
+            ).map { r in
+                let endpoint = try r.text(0)
+                guard let status = DeliveryStatus(rawValue: try r.text(1)) else { throw StoreError.corrupt("delivery status") }
+                return DeliveryRecord(
+                    endpointID: endpoint, status: status, attempts: attempts.filter { $0.endpointID == endpoint },
+                    nextAttemptAt: status == .pending ? try r.int(2) : nil)
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+public import LodestoneChains
+public import LodestoneCore
+public import LodestoneStore
+
+/// Every issued address of one chain family, held in memory for matching (never sent to a node).
+/// Each EVM address is watched on all five EVM networks, whichever network it was requested for.
+public actor AddressWatchList {
+    /// The family watched.
+    public let family: ChainFamily
+    private let store: any Store
+    private var accounts: WatchedAccounts
+    private var newest: Int64 = 0
+    // Rows become visible in commit order, not creation order: re-read this far back.
+    private let overlapMillis: Int64 = 120_000
+
+    /// An empty list for `family`, filled by `refresh()`.
+    public init(family: ChainFamily, store: any Store) {
+        self.family = family
+        self.store = store
+        accounts = WatchedAccounts()
+    }
+
+    /// Loads addresses created since the last refresh.
+    public func refresh() async throws {
+        let rows = try await store.watchedAddresses(family: family, since: max(0, newest - overlapMillis))
+        for (key, createdAt) in rows {
+            if let account = Self.account(matchKey: key) { accounts.insert(account) }
+            newest = max(newest, createdAt)
+        }
+    }
+
+    /// Number of watched accounts.
+    public var count: Int { accounts.count }
+
+    /// The accounts among `candidates` that are watched.
+    public func watched(among candidates: some Sequence<EVMAccount> & Sendable) -> Set<EVMAccount> {
+        var out = Set<EVMAccount>()
+        for c in candidates where accounts.contains(c) { out.insert(c) }
+        return out
+    }
+
+    /// The 20-byte account of a stored match key: EVM keys are the account, Tron keys add a 0x41 prefix.
+    static func account(matchKey hex: String) -> EVMAccount? {
+        guard let bytes = try? Hex.decode(hex) else { return nil }
+        switch bytes.count {
+        case 20: return EVMAccount(bytes)
+        case 21 where bytes[0] == 0x41: return EVMAccount(bytes.dropFirst())
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,72 @@
+public import LodestoneChains
+public import LodestoneCore
+public import LodestoneDomain
+
+/// The head of a chain as one endpoint reports it.
+public struct ChainHead: Sendable, Equatable {
+    /// The block.
+    public let block: ChainBlock
+    /// Its timestamp, unix seconds.
+    public let timestamp: Int64
+
+    /// A head.
+    public init(block: ChainBlock, timestamp: Int64) {
+        self.block = block
+        self.timestamp = timestamp
+    }
+}
+
+/// What scanning a range of blocks found.
+public struct ScannedRange: Sendable {
+    /// The blocks, ascending.
+    public let blocks: [ChainBlock]
+    /// Transfers to watched accounts.
+    public let transfers: [ObservedTransfer]
+
+    /// A result.
+    public init(blocks: [ChainBlock], transfers: [ObservedTransfer]) {
+        self.blocks = blocks
+        self.transfers = transfers
+    }
+}
+
+/// One chain family's way of reading blocks. The scan loop (cursor, reorgs, commits) and the
+/// confirmation tracker are shared; a family supplies only this. Bitcoin (outputs) and Solana
+/// (slots, whose parent is named by slot) fit the same shape.
+public protocol ChainSource: Sendable {
+    /// The network read.
+    var network: NetworkID { get }
+    /// Checks every endpoint serves the configured chain; throws (and the network does not run) if one does not.
+    func verifyChain() async throws
+    /// The current head (the source fails over from stale endpoints itself).
+    func head() async throws -> ChainHead
+    /// The node's finalized (or safe) height, when the network is configured to wait for it.
+    func finalizedHeight(_ tag: FinalityTag) async throws -> Int64
+    /// The canonical block at `number`.
+    func block(at number: Int64) async throws -> ChainBlock
+    /// Blocks `range` and the transfers in them to accounts of `watching`.
+    func scan(_ range: ClosedRange<Int64>, watching: AddressWatchList) async throws -> ScannedRange
+    /// Token transfers in `range` read again (the back-up pass over final blocks).
+    func rescan(_ range: ClosedRange<Int64>, watching: AddressWatchList) async throws -> [ObservedTransfer]
+}
+
+/// Which node tag stands for "final" when a network waits for finality instead of counting blocks.
+public enum FinalityTag: String, Sendable, CaseIterable {
+    case finalized, safe
+}
+
+/// Errors a source raises about the chain itself (not the transport).
+public enum ChainSourceError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// The answers do not fit together (a block's logs from another block hash, a broken parent link):
+    /// the node is mid-reorg or inconsistent; the step is retried.
+    case inconsistent(String)
+    /// An endpoint serves another chain: the network refuses to run.
+    case wrongChain(String)
+
+    public var description: String {
+        switch self {
+        case .inconsistent(let why): return "inconsistent node answers: \(why)"
+        case .wrongChain(let why): return why
+        }
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+public import LodestoneChains
+public import LodestoneCore
+public import LodestoneDomain
+public import LodestoneRPC
+public import Logging
+import Synchronization
+
+/// Reads an EVM network (ethereum, bsc, polygon, base, arbitrum): native transfers from full
+/// blocks, ERC-20 `Transfer` logs of the configured contracts from `eth_getLogs`, success from receipts.
+public struct EVMSource: ChainSource {
+    public let network: NetworkID
+    let client: NodeClient
+    let expectedChainID: UInt64
+    let nativeAssetID: String
+    let tokens: [EVMAccount: String]
+    let maxHeadAge: Int64
+    let now: @Sendable () -> Int64
+    let logger: Logger
+    let logRange: LogRange
+
+    /// A source. `tokens` maps contract to asset id; `maxHeadAgeSeconds` is how old a head may be
+    /// before its endpoint counts as stale; `maxLogRange` is the widest `eth_getLogs` range tried.
+    public init(
+        network: NetworkID, client: NodeClient, expectedChainID: UInt64? = nil, nativeAssetID: String, tokens: [EVMAccount: String],
+        maxHeadAgeSeconds: Int64, maxLogRange: Int64 = 2000, now: @escaping @Sendable () -> Int64, logger: Logger
+    ) {
+        self.network = network
+        self.client = client
+        self.expectedChainID = expectedChainID ?? network.evmChainID ?? 0
+        self.nativeAssetID = nativeAssetID
+        self.tokens = tokens
+        maxHeadAge = maxHeadAgeSeconds
+        self.now = now
+        self.logger = logger
+        logRange = LogRange(max: maxLogRange)
+    }
+
+    public func verifyChain() async throws {
+        var failures: [RPCError] = []
+        for (endpoint, result) in await client.callEach("eth_chainId", [], as: String.self) {
+            switch result {
+            case .success(let hex):
+                guard let id = HexQuantity.int64(hex).map(UInt64.init) else {
+                    throw ChainSourceError.wrongChain("\(network) endpoint \(endpoint) answered eth_chainId with \(hex)")
+                }
+                guard id == expectedChainID else {
+                    throw ChainSourceError.wrongChain(
+                        "\(network) endpoint \(endpoint) serves chain id \(id), but \(network) is chain id \(expectedChainID)")
+                }
+            case .failure(let error):
+                logger.warning("endpoint did not answer eth_chainId", metadata: ["network": "\(network)", "error": "\(error)"])
+                failures.append(error)
+            }
+        }
+        if failures.count == (await client.endpointLabels.count) { throw RPCError.exhausted(failures) }
+    }
+
+    public func head() async throws -> ChainHead {
+        var stale: EVMHeader? = nil
+        for _ in 0..<max(1, await client.endpointLabels.count) {
+            let header = try await client.call("eth_getBlockByNumber", [.string("latest"), .bool(false)], as: EVMHeader.self)
+            let age = now() / 1000 - header.timestamp
+            guard age > maxHeadAge else { return Self.head(header) }
+            // A node can report itself synced while hours behind: trust the head's own time.
+            await client.demoteCurrent(because: "head \(header.number) is \(age) s old")
+            stale = header
+        }
+        logger.error("every endpoint's head is stale", metadata: ["network": "\(network)"])
+        return Self.head(stale!)
+    }
+
+    static func head(_ h: EVMHeader) -> ChainHead {
+        ChainHead(block: ChainBlock(number: h.number, hash: h.hash, parentHash: h.parentHash), timestamp: h.timestamp)
+    }
+
+    public func finalizedHeight(_ tag: FinalityTag) async throws -> Int64 {
+        try await client.call("eth_getBlockByNumber", [.string(tag.rawValue), .bool(false)], as: EVMHeader.self).number
+    }
+
+    public func block(at number: Int64) async throws -> ChainBlock {
+        let h = try await client.call("eth_getBlockByNumber", [.quantity(number), .bool(false)], as: EVMHeader.self)
+        guard h.number == number else { throw ChainSourceError.inconsistent("asked for block \(number), got \(h.number)") }
+        return ChainBlock(number: h.number, hash: h.hash, parentHash: h.parentHash)
+    }
+
+    public func scan(_ range: ClosedRange<Int64>, watching: AddressWatchList) async throws -> ScannedRange {
+        let blocks = try await client.batch(
+            "eth_getBlockByNumber", range.map { [.quantity($0), .bool(true)] }, as: EVMBlock.self, batchSize: 25)
+        var hashes: [Int64: String] = [:]
+        for (i, block) in blocks.enumerated() {
+            let h = block.header
+            guard h.number == range.lowerBound + Int64(i) else {
+                throw ChainSourceError.inconsistent("asked for block \(range.lowerBound + Int64(i)), got \(h.number)")
+            }
+            if i > 0, h.parentHash != blocks[i - 1].header.hash {
+                throw ChainSourceError.inconsistent("block \(h.number) does not build on the block before it")
+            }
+            hashes[h.number] = h.hash
+        }
+        let logs = try await transferLogs(range, hashes: hashes)
+        let candidates = blocks.flatMap { $0.transactions.compactMap(\.to) } + logs.map(\.to)
+        let watched = await watching.watched(among: candidates)
+        var natives: [(EVMTransaction, EVMHeader)] = []
+        for block in blocks {
+            for tx in block.transactions { if let to = tx.to, watched.contains(to) { natives.append((tx, block.header)) } }
+        }
+        let tokenLogs = logs.filter { watched.contains($0.to) }
+        let receipts = try await self.receipts(for: natives.map(\.0.hash) + tokenLogs.map(\.transactionHash), hashes: hashes)
+        var transfers: [ObservedTransfer] = []
+        for (tx, header) in natives {
+            guard let receipt = receipts[tx.hash], let to = tx.to else { continue }
+            guard receipt.succeeded else {
+                logger.info("failed transaction to a watched address ignored", metadata: ["network": "\(network)", "tx": "\(tx.hash)"])
+                continue
+            }
+            transfers.append(
+                ObservedTransfer(
+                    recipient: to.bytes, assetID: nativeAssetID, amount: tx.value, txHash: tx.hash, position: ObservedTransfer.nativePosition,
+                    blockNumber: header.number, blockHash: header.hash))
+        }
+        transfers += try tokenTransfers(tokenLogs, receipts: receipts)
+        return ScannedRange(blocks: blocks.map { ChainBlock(number: $0.header.number, hash: $0.header.hash, parentHash: $0.header.parentHash) }, transfers: transfers)
+    }
+
+    public func rescan(_ range: ClosedRange<Int64>, watching: AddressWatchList) async throws -> [ObservedTransfer] {
+        let logs = try await transferLogs(range, hashes: nil)
+        let watched = await watching.watched(among: logs.map(\.to))
+        let tokenLogs = logs.filter { watched.contains($0.to) }
+        let receipts = try await self.receipts(for: tokenLogs.map(\.transactionHash), hashes: nil)
+        return try tokenTransfers(tokenLogs, receipts: receipts)
+    }
+
+    func tokenTransfers(_ logs: [ERC20TransferLog], receipts: [String: EVMReceipt]) throws -> [ObservedTransfer] {
+        try logs.compactMap { log in
+            guard let asset = tokens[log.contract], let receipt = receipts[log.transactionHash], receipt.succeeded else { return nil }
+            // The log's place in its own transaction survives a reorg that moves the transaction.
+            guard let position = receipt.position(ofLog: log.logIndex) else {
+                throw ChainSourceError.inconsistent("receipt of \(log.transactionHash) lacks log \(log.logIndex)")
+            }
+            return ObservedTransfer(
+                recipient: log.to.bytes, assetID: asset, amount: log.value, txHash: log.transactionHash, position: position,
+                blockNumber: log.blockNumber, blockHash: log.blockHash)
+        }
+    }
+
+    /// Transfer logs of the configured contracts over `range`, split into ranges the provider accepts.
+    func transferLogs(_ range: ClosedRange<Int64>, hashes: [Int64: String]?) async throws -> [ERC20TransferLog] {
+        guard !tokens.isEmpty else { return [] }
+        var out: [ERC20TransferLog] = []
+        var from = range.lowerBound
+        while from <= range.upperBound {
+            let to = min(range.upperBound, from + logRange.current - 1)
+            do {
+                let batch = try await client.call(
+                    "eth_getLogs",
+                    [
+                        .object([
+                            "fromBlock": .quantity(from), "toBlock": .quantity(to),
+                            "address": .array(tokens.keys.map { .string("0x" + Hex.encode($0.bytes)) }.sorted { "\($0)" < "\($1)" }),
+                            "topics": .array([.string(ERC20TransferLog.topic)]),
+                        ])
+                    ], as: ERC20TransferBatch.self)
+                if batch.skipped > 0 {
+                    logger.warning("malformed Transfer logs skipped", metadata: ["network": "\(network)", "count": "\(batch.skipped)"])
+                }
+                for log in batch.transfers {
+                    guard !log.removed, (from...to).contains(log.blockNumber) else {
+                        throw ChainSourceError.inconsistent("log outside \(from)...\(to) or removed")
+                    }
+                    if let hashes, hashes[log.blockNumber] != log.blockHash {
+                        throw ChainSourceError.inconsistent("log of block \(log.blockNumber) from another block hash")
+                    }
+                }
+                out += batch.transfers
+                logRange.succeeded()
+                from = to + 1
+            } catch let error as RPCError where to > from {
+                // Providers cap ranges and result counts; halve and try again.
+                logRange.failed(width: to - from + 1)
+                logger.info(
+                    "eth_getLogs range reduced",
+                    metadata: ["network": "\(network)", "range": "\(logRange.current)", "error": "\(error)"])
+            }
+        }
+        return out
+    }
+
+    func receipts(for txs: [String], hashes: [Int64: String]?) async throws -> [String: EVMReceipt] {
+        let unique = Array(Set(txs)).sorted()
+        guard !unique.isEmpty else { return [:] }
+        let receipts = try await client.batch("eth_getTransactionReceipt", unique.map { [.string($0)] }, as: EVMReceipt.self)
+        var out: [String: EVMReceipt] = [:]
+        for r in receipts {
+            if let hashes, !hashes.values.contains(r.blockHash) {
+                throw ChainSourceError.inconsistent("receipt of \(r.transactionHash) from block \(r.blockHash)")
+            }
+            out[r.transactionHash] = r
+        }
+        return out
+    }
+}
+
+/// The `eth_getLogs` range width that currently works: halved when a provider refuses, grown back on success.
+final class LogRange: Sendable {
+    private let width: Mutex<Int64>
+    let max: Int64
+
+    init(max: Int64) {
+        self.max = Swift.max(1, max)
+        width = Mutex(self.max)
+    }
+
+    var current: Int64 { width.withLock { $0 } }
+    func failed(width failed: Int64) { width.withLock { $0 = Swift.max(1, Swift.min($0, failed) / 2) } }
+    func succeeded() { width.withLock { $0 = Swift.min(max, $0 + Swift.max(1, $0 / 4)) } }
+}

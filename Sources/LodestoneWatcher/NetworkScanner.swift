@@ -1,0 +1,281 @@
+import Foundation
+public import LodestoneChains
+public import LodestoneCore
+public import LodestoneDomain
+public import LodestoneStore
+public import Logging
+
+/// Follows one network: reads blocks after its cursor, commits what it finds with the cursor in one
+/// transaction, walks back to the common ancestor on a reorg, and credits deposits once they are
+/// confirmed. One instance per network; every step can be repeated after a crash without effect.
+public struct NetworkScanner: Sendable {
+    /// What a step did.
+    public enum Outcome: Sendable, Equatable {
+        /// Committed blocks up to this height, creating these deposits.
+        case advanced(to: Int64, deposits: Int)
+        /// Nothing new.
+        case caughtUp
+        /// Rolled back this many blocks.
+        case reorged(depth: Int64)
+    }
+
+    /// Failures that need an operator.
+    public enum Alarm: Error, CustomStringConvertible {
+        /// The chain changed deeper than the kept block hashes reach.
+        case reorgBeyondWindow(network: NetworkID, from: Int64)
+
+        public var description: String {
+            switch self {
+            case .reorgBeyondWindow(let n, let from):
+                return "\(n): reorg reaches below the \(from) blocks of kept hashes; scanning stopped"
+            }
+        }
+    }
+
+    let source: any ChainSource
+    let store: any Store
+    let watchList: AddressWatchList
+    let assets: AssetRegistry
+    let minimums: [String: Amount]
+    let settings: ScanSettings
+    let now: @Sendable () -> Int64
+    let logger: Logger
+
+    /// A scanner.
+    public init(
+        source: any ChainSource, store: any Store, watchList: AddressWatchList, assets: AssetRegistry, minimums: [String: Amount],
+        settings: ScanSettings, now: @escaping @Sendable () -> Int64, logger: Logger
+    ) {
+        self.source = source
+        self.store = store
+        self.watchList = watchList
+        self.assets = assets
+        self.minimums = minimums
+        self.settings = settings
+        self.now = now
+        self.logger = logger
+    }
+
+    var network: NetworkID { source.network }
+
+    /// One step: anchor, advance, or roll back.
+    public func step() async throws -> Outcome {
+        let head = try await source.head()
+        guard let cursor = try await store.scanCursor(network: network) else {
+            let start = max(1, settings.startBlock ?? head.block.number)
+            let anchor = try await source.block(at: start - 1)
+            _ = try await store.commitScan(ScanCommit(network: network, previous: nil, blocks: [anchor], deposits: []), now: now())
+            logger.info("scanning starts", metadata: ["network": "\(network)", "block": "\(start)"])
+            return .advanced(to: anchor.number, deposits: 0)
+        }
+        guard cursor.number < head.block.number else {
+            if head.block.number == cursor.number, head.block.hash != cursor.hash { return try await rollBack(from: cursor) }
+            return .caughtUp
+        }
+        // Refreshed after the head was read: every block up to it was made after these addresses existed.
+        try await watchList.refresh()
+        let range = (cursor.number + 1)...min(head.block.number, cursor.number + max(1, settings.blocksPerStep))
+        let scanned = try await source.scan(range, watching: watchList)
+        guard let first = scanned.blocks.first else { return .caughtUp }
+        guard first.parentHash == cursor.hash else { return try await rollBack(from: cursor) }
+        let deposits = try await observations(scanned.transfers)
+        let found = try await store.commitScan(
+            ScanCommit(network: network, previous: cursor, blocks: scanned.blocks, deposits: deposits), now: now())
+        for d in found {
+            logger.info(
+                "deposit detected",
+                metadata: [
+                    "network": "\(network)", "deposit": "\(d.id)", "asset": "\(d.assetID)", "amount": "\(d.amount)",
+                    "status": "\(d.status.rawValue)", "block": "\(d.blockNumber)",
+                ])
+        }
+        if range.upperBound % 100 == 0 {
+            try await store.pruneChainBlocks(network: network, below: range.upperBound - settings.reorgWindow)
+        }
+        return .advanced(to: range.upperBound, deposits: found.count)
+    }
+
+    /// Walks back from `cursor` to the last stored block the node still has, and rolls the store back to it.
+    func rollBack(from cursor: ChainBlock) async throws -> Outcome {
+        var n = cursor.number
+        while true {
+            guard n >= cursor.number - settings.reorgWindow, let stored = try await store.chainBlock(network: network, number: n) else {
+                logger.critical("reorg deeper than the kept block hashes", metadata: ["network": "\(network)", "cursor": "\(cursor.number)"])
+                throw Alarm.reorgBeyondWindow(network: network, from: settings.reorgWindow)
+            }
+            if try await source.block(at: n).hash == stored.hash {
+                let outcome = try await store.rewind(network: network, to: stored, now: now())
+                let depth = cursor.number - stored.number
+                logger.warning(
+                    "reorg: rolled back to the common ancestor",
+                    metadata: [
+                        "network": "\(network)", "ancestor": "\(stored.number)", "depth": "\(depth)",
+                        "orphaned": "\(outcome.orphaned.map(\.id))",
+                    ])
+                for d in outcome.reversed {
+                    logger.error(
+                        "a credited deposit left the chain: deposit.reversed raised, nothing was debited",
+                        metadata: ["network": "\(network)", "deposit": "\(d.id)", "amount": "\(d.amount)", "block": "\(d.blockNumber)"])
+                }
+                return .reorged(depth: depth)
+            }
+            n -= 1
+        }
+    }
+
+    /// Ties transfers to the customers that own their recipients.
+    func observations(_ transfers: [ObservedTransfer]) async throws -> [ScannedDeposit] {
+        var owners: [[UInt8]: CustomerAddress?] = [:]
+        var out: [ScannedDeposit] = []
+        for t in transfers {
+            if owners[t.recipient] == nil {
+                let text = Self.addressText(t.recipient, family: network.family)
+                let parsed = try? AddressCodec.parse(text, network: network)
+                owners[t.recipient] = .some(try await parsed.asyncFlatMap { try await store.address(matching: $0) })
+            }
+            guard let owner = owners[t.recipient] ?? nil else {
+                logger.error("transfer to a watched account without an owner", metadata: ["network": "\(network)", "tx": "\(t.txHash)"])
+                continue
+            }
+            let observation = DepositObservation(
+                network: network, assetID: t.assetID, address: Self.addressText(t.recipient, family: network.family),
+                customerID: owner.customerID, amount: t.amount, txHash: t.txHash, position: t.position, blockNumber: t.blockNumber,
+                blockHash: t.blockHash)
+            out.append(ScannedDeposit(observation: observation, minimum: minimums[t.assetID] ?? .zero))
+        }
+        return out
+    }
+
+    static func addressText(_ key: [UInt8], family: ChainFamily) -> String {
+        switch family {
+        case .tron: return TronAddress.encode(raw: key)
+        default: return EVMAddress.checksummed(key)
+        }
+    }
+
+    /// Counts confirmations of pending deposits up to the scanned tip and credits those that reached
+    /// their asset's current threshold (or the node's finalized height). Returns how many were credited.
+    @discardableResult
+    public func track() async throws -> Int {
+        guard let tip = try await store.scanCursor(network: network) else { return 0 }
+        let pending = try await store.pendingDeposits(network: network)
+        guard !pending.isEmpty else { return 0 }
+        // Only blocks the scan has linked by parent hash count: the tip, not the node's head.
+        let finalized = try await settings.finality.asyncMap { try await source.finalizedHeight($0) }
+        var credited = 0
+        for d in pending where d.blockNumber <= tip.number {
+            let confirmations = Int(tip.number - d.blockNumber + 1)
+            if confirmations != d.confirmations {
+                try await store.setConfirmations(depositID: d.id, confirmations: confirmations, now: now())
+            }
+            let ready: Bool
+            if let finalized {
+                ready = d.blockNumber <= min(finalized, tip.number)
+            } else {
+                guard let threshold = await assets.asset(id: d.assetID)?.confirmations else { continue }
+                ready = confirmations >= threshold
+            }
+            guard ready, let outcome = try await store.creditDeposit(id: d.id, now: now()) else { continue }
+            credited += 1
+            logger.info(
+                "deposit credited",
+                metadata: [
+                    "network": "\(network)", "deposit": "\(d.id)", "amount": "\(d.amount)",
+                    "intents": "\(outcome.allocation.applications.map(\.intentID))", "to_balance": "\(outcome.allocation.unapplied)",
+                ])
+        }
+        return credited
+    }
+
+    /// The back-up pass: re-reads token transfers of one range that is final by now and records any
+    /// the head scan missed (providers sometimes return incomplete logs). Returns how many it found.
+    @discardableResult
+    public func recheck() async throws -> Int {
+        guard let depth = settings.recheckDepth, let tip = try await store.scanCursor(network: network) else { return 0 }
+        let marker = "recheck.\(network.rawValue)"
+        let finalTip = tip.number - depth
+        guard let done = try await store.marker(name: marker) else {
+            try await store.setMarker(name: marker, value: finalTip)
+            return 0
+        }
+        guard done < finalTip else { return 0 }
+        try await watchList.refresh()
+        let range = (done + 1)...min(finalTip, done + max(1, settings.blocksPerStep) * 4)
+        let transfers = try await source.rescan(range, watching: watchList)
+        for t in transfers {
+            // Only blocks still known to be on the scanned chain are trusted.
+            guard let stored = try await store.chainBlock(network: network, number: t.blockNumber), stored.hash == t.blockHash else {
+                throw ChainSourceError.inconsistent("back-up pass read block \(t.blockNumber) with another hash")
+            }
+        }
+        var found = 0
+        for scanned in try await observations(transfers) {
+            let (deposit, created) = try await store.recordDeposit(scanned.observation, minimum: scanned.minimum, now: now())
+            if created {
+                found += 1
+                logger.warning(
+                    "back-up pass found a deposit the head scan missed",
+                    metadata: ["network": "\(network)", "deposit": "\(deposit.id)", "tx": "\(deposit.txHash)"])
+            }
+        }
+        try await store.setMarker(name: marker, value: range.upperBound)
+        return found
+    }
+
+    /// Scans until cancelled: steps while behind, tracks confirmations, rechecks when idle, and backs
+    /// off (logging why) when a step fails. Returns only on cancellation or an alarm.
+    public func run() async throws {
+        try await verify()
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                let outcome = try await step()
+                try await track()
+                failures = 0
+                if outcome == .caughtUp {
+                    try await recheck()
+                    try await Task.sleep(for: settings.pollInterval)
+                }
+            } catch let alarm as Alarm {
+                throw alarm
+            } catch is CancellationError {
+                return
+            } catch {
+                failures += 1
+                logger.error("scan step failed; retrying", metadata: ["network": "\(network)", "error": "\(error)", "failures": "\(failures)"])
+                let delay = min(settings.retryDelay * (1 << min(failures - 1, 6)), .seconds(60))
+                try await Task.sleep(for: delay)
+            }
+        }
+    }
+
+    /// Checks the endpoints serve this network, retrying while none answers; a wrong chain stops it.
+    func verify() async throws {
+        var failures = 0
+        while true {
+            do {
+                try await source.verifyChain()
+                return
+            } catch let error as ChainSourceError {
+                logger.critical("network refuses to run", metadata: ["network": "\(network)", "reason": "\(error)"])
+                throw error
+            } catch {
+                failures += 1
+                logger.error("cannot reach any endpoint", metadata: ["network": "\(network)", "error": "\(error)"])
+                try await Task.sleep(for: min(settings.retryDelay * (1 << min(failures, 6)), .seconds(60)))
+            }
+        }
+    }
+}
+
+extension Optional {
+    func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+
+    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
