@@ -1,0 +1,105 @@
+import Foundation
+import LodestoneChains
+import LodestoneCore
+import LodestoneDomain
+import LodestoneRPC
+import LodestoneStore
+import LodestoneWatcher
+import TestSupport
+import Testing
+
+/// Endpoints misbehave the way providers do; the scanner fails over and loses nothing.
+@Suite struct NodeFaultTests {
+    static let token = ScanHarness.token
+
+    /// A chain with one token deposit in each of blocks 1…10 to one customer.
+    static func chain(paying account: [UInt8]) async -> DevChain {
+        let chain = DevChain(chainID: 1)
+        for i in 1...10 { await chain.mine([DevChain.token(token, [(account, units("\(i)"))])]) }
+        return chain
+    }
+
+    @Test(arguments: [Fault.status(500), .status(429), .status(503), .malformed, .hang])
+    func aFailingPrimaryFailsOverAndNothingIsLost(_ fault: Fault) async throws {
+        try await ScanHarness.with(.sqlite) { h in
+            let alice = try await h.customer()
+            let chain = await Self.chain(paying: alice.account)
+            let primary = EndpointBehaviour()
+            primary.fail(fault, fault, fault, fault, fault, fault)
+            try await DevnetServer.with(chain, behaviour: primary) { bad in
+                try await DevnetServer.with(chain) { good in
+                    try await h.catchUp(await h.scanner(urls: [bad, good], timeout: .milliseconds(500)))
+                }
+            }
+            #expect(try await h.deposits(alice.id).count == 10)
+        }
+    }
+
+    @Test func aWrongChainIDStopsTheNetworkAndSaysWhy() async throws {
+        try await ScanHarness.with(.sqlite) { h in
+            let chain = DevChain(chainID: 56)
+            try await DevnetServer.with(chain) { url in
+                let scanner = await h.scanner(urls: [url])
+                await #expect {
+                    try await scanner.run()
+                } throws: { error in
+                    "\(error)".contains("serves chain id 56, but ethereum is chain id 1")
+                }
+            }
+            #expect(try await h.store.scanCursor(network: .ethereum) == nil)
+        }
+    }
+
+    @Test func aStaleEndpointIsLeftForAFreshOne() async throws {
+        try await ScanHarness.with(.sqlite) { h in
+            let alice = try await h.customer()
+            let chain = await Self.chain(paying: alice.account)
+            // The primary says it is synced but its head is 5 blocks and an hour old.
+            let stale = EndpointBehaviour()
+            stale.lag(5)
+            stale.stale(seconds: 3600)
+            try await DevnetServer.with(chain, behaviour: stale) { bad in
+                try await DevnetServer.with(chain) { good in
+                    let scanner = await h.scanner(urls: [bad, good])
+                    try await h.catchUp(scanner)
+                }
+            }
+            #expect(try await h.store.scanCursor(network: .ethereum)?.number == 10)
+            #expect(try await h.deposits(alice.id).count == 10)
+        }
+    }
+
+    @Test func logRangesShrinkToWhatTheProviderAccepts() async throws {
+        try await ScanHarness.with(.sqlite) { h in
+            let alice = try await h.customer()
+            let chain = await Self.chain(paying: alice.account)
+            let limited = EndpointBehaviour()
+            limited.maxLogRange(2)
+            try await DevnetServer.with(chain, behaviour: limited) { url in
+                var settings = ScanSettings.test
+                settings.blocksPerStep = 10
+                try await h.catchUp(await h.scanner(urls: [url], settings: settings, maxLogRange: 10))
+            }
+            #expect(try await h.deposits(alice.id).count == 10)
+        }
+    }
+
+    @Test func aBrokenAnswerIsRetriedNeverSkipped() async throws {
+        try await ScanHarness.with(.sqlite) { h in
+            let alice = try await h.customer()
+            let chain = await Self.chain(paying: alice.account)
+            let flaky = EndpointBehaviour()
+            try await DevnetServer.with(chain, behaviour: flaky) { url in
+                let scanner = await h.scanner(urls: [url])
+                _ = try await scanner.step()
+                // Every try of the next step fails: the step throws and the cursor stays.
+                let before = try await h.store.scanCursor(network: .ethereum)
+                flaky.fail(.status(502), .status(502), .status(502), .status(502), .status(502), .status(502), .status(502))
+                await #expect(throws: RPCError.self) { _ = try await scanner.step() }
+                #expect(try await h.store.scanCursor(network: .ethereum) == before)
+                try await h.catchUp(scanner)
+            }
+            #expect(try await h.deposits(alice.id).count == 10)
+        }
+    }
+}
