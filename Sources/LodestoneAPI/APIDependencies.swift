@@ -32,12 +32,16 @@ public struct APIDependencies: Sendable {
     public let now: @Sendable () -> Int64
     /// The OpenAPI document served at `/openapi.yaml`.
     public let openAPIDocument: String
+    /// Why a webhook URL may not be registered (nil when it may): the deployment's address policy.
+    public let webhookURLProblem: @Sendable (String) async -> String?
 
     /// Bundles the dependencies.
     public init(
         store: any Store, assets: AssetRegistry, issuer: AddressIssuer, networks: [NetworkStatus], limiter: RateLimiter,
-        now: @escaping @Sendable () -> Int64, openAPIDocument: String
+        now: @escaping @Sendable () -> Int64, openAPIDocument: String,
+        webhookURLProblem: @escaping @Sendable (String) async -> String? = { _ in nil }
     ) {
+        self.webhookURLProblem = webhookURLProblem
         self.store = store
         self.assets = assets
         self.issuer = issuer

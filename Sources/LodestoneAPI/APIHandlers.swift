@@ -30,6 +30,11 @@ struct APIHandlers: Sendable {
         b.add(.get, "/v1/deposits") { r, _ in try await listDeposits(r) }
         b.add(.get, "/v1/customers/:id/balances") { r, c in try await customerBalances(r, c) }
         b.add(.get, "/v1/events") { r, c in try await listEvents(r, c) }
+        b.add(.get, "/v1/events/:id") { r, c in try await getEvent(r, c) }
+        b.add(.post, "/v1/events/:id/redeliver") { r, c in try await redeliver(r, c) }
+        b.add(.post, "/v1/webhook_endpoints") { r, c in try await createWebhookEndpoint(r, c) }
+        b.add(.get, "/v1/webhook_endpoints") { r, c in try await listWebhookEndpoints(r, c) }
+        b.add(.delete, "/v1/webhook_endpoints/:id") { r, c in try await deleteWebhookEndpoint(r, c) }
     }
 
     // MARK: service
@@ -314,5 +319,72 @@ struct APIHandlers: Sendable {
             items.append(DepositBody(deposit: d, decimals: await deps.assets.asset(id: d.assetID)?.decimals ?? 0))
         }
         return try respond(ListBody(data: items, page: page, pageSize: size, total: result.total))
+    }
+
+    func getEvent(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        try c.requireOperator()
+        try QueryParameters(r).rejectUnknown()
+        let id = try c.parameters.require("id")
+        guard let event = try await store.event(id: id) else { throw APIError.notFound("event \(id)", param: "id") }
+        return try respond(EventDetailBody(event: event, deliveries: try await store.deliveries(eventID: id)))
+    }
+
+    func redeliver(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        try c.requireOperator()
+        try QueryParameters(r).rejectUnknown()
+        let id = try c.parameters.require("id")
+        guard let event = try await store.event(id: id) else { throw APIError.notFound("event \(id)", param: "id") }
+        try await store.redeliver(eventID: id, now: deps.now())
+        return try respond(.accepted, EventDetailBody(event: event, deliveries: try await store.deliveries(eventID: id)))
+    }
+
+    // MARK: webhook endpoints
+
+    func createWebhookEndpoint(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        try c.requireOperator()
+        var request = r
+        var body = try await JSONBody.read(&request, context: c)
+        let url = try body.requiredString("url", maxLength: 2048)
+        let names = try body.stringArray("events", maxCount: EventType.allCases.count)
+        try body.rejectUnknownFields()
+        guard let names, !names.isEmpty else { throw APIError.missing("events") }
+        var events: [EventType] = []
+        for name in names {
+            guard let type = EventType(rawValue: name) else {
+                throw APIError.invalid(
+                    "events", "unknown event type '\(name.prefix(64))'; use \(EventType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if !events.contains(type) { events.append(type) }
+        }
+        if let problem = await deps.webhookURLProblem(url) { throw APIError.invalid("url", problem) }
+        let endpoint = try await store.createWebhookEndpoint(
+            url: url, events: events, secret: WebhookSignature.newSecret(), now: deps.now())
+        try await store.recordAudit(
+            AuditEvent(
+                id: ResourceID.make("aud"), actor: c.caller.map { "apikey:\($0.name)" } ?? "unknown", action: "webhook_endpoint.create", target: endpoint.id,
+                oldValue: nil, newValue: url, createdAt: deps.now()))
+        return try respond(.created, WebhookEndpointBody(endpoint, showSecret: true))
+    }
+
+    func listWebhookEndpoints(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        try c.requireOperator()
+        try QueryParameters(r).rejectUnknown()
+        return try respond(DataBody(data: try await store.webhookEndpoints().map { WebhookEndpointBody($0, showSecret: false) }))
+    }
+
+    func deleteWebhookEndpoint(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        try c.requireOperator()
+        try QueryParameters(r).rejectUnknown()
+        let id = try c.parameters.require("id")
+        do {
+            try await store.deleteWebhookEndpoint(id: id, now: deps.now())
+        } catch StoreError.notFound {
+            throw APIError.notFound("webhook endpoint \(id)", param: "id")
+        }
+        try await store.recordAudit(
+            AuditEvent(
+                id: ResourceID.make("aud"), actor: c.caller.map { "apikey:\($0.name)" } ?? "unknown", action: "webhook_endpoint.delete", target: id,
+                oldValue: nil, newValue: nil, createdAt: deps.now()))
+        return try respond(DeletedBody(id: id, deleted: true))
     }
 }

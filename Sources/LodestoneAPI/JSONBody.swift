@@ -63,6 +63,23 @@ struct JSONBody {
         }
     }
 
+    /// An array of strings; `null` counts as absent.
+    mutating func stringArray(_ name: String, maxCount: Int, maxLength: Int = 64) throws -> [String]? {
+        seen.insert(name)
+        switch fields[name] {
+        case nil, .null?: return nil
+        case .array(let items)?:
+            guard items.count <= maxCount else { throw APIError.invalid(name, "\(name) has more than \(maxCount) entries") }
+            return try items.map { item in
+                guard case .string(let s) = item, s.count <= maxLength else {
+                    throw APIError.invalid(name, "\(name) must be an array of strings of at most \(maxLength) characters")
+                }
+                return s
+            }
+        case let other?: throw APIError.invalid(name, "\(name) must be an array, not \(other.typeName)")
+        }
+    }
+
     /// A required string field.
     mutating func requiredString(_ name: String, maxLength: Int = 256) throws -> String {
         guard let s = try string(name, maxLength: maxLength) else { throw APIError.missing(name) }

@@ -235,3 +235,75 @@ struct EventBody: ResponseEncodable {
         data = metadataValue(e.data) ?? .null
     }
 }
+
+struct WebhookEndpointBody: ResponseEncodable {
+    let id: String
+    let url: String
+    let events: [String]
+    let created: String
+    /// Present only in the answer to creation: the secret is shown once.
+    let secret: String?
+
+    init(_ e: WebhookEndpoint, showSecret: Bool) {
+        id = e.id
+        url = e.url
+        events = e.events.map(\.rawValue)
+        created = rfc3339(e.createdAt)
+        secret = showSecret ? e.secret : nil
+    }
+}
+
+struct DeletedBody: ResponseEncodable {
+    let id: String
+    let deleted: Bool
+}
+
+struct DeliveryAttemptBody: ResponseEncodable {
+    let attempt: Int
+    let attemptedAt: String
+    let statusCode: Int?
+    let durationMs: Int64
+    let error: String?
+    enum CodingKeys: String, CodingKey {
+        case attempt, error
+        case attemptedAt = "attempted_at"
+        case statusCode = "status_code"
+        case durationMs = "duration_ms"
+    }
+}
+
+struct DeliveryBody: ResponseEncodable {
+    let endpoint: String
+    let status: String
+    let nextAttemptAt: String?
+    let attempts: [DeliveryAttemptBody]
+    enum CodingKeys: String, CodingKey {
+        case endpoint, status, attempts
+        case nextAttemptAt = "next_attempt_at"
+    }
+}
+
+struct EventDetailBody: ResponseEncodable {
+    let id: String
+    let type: String
+    let created: String
+    let data: JSONValue
+    let deliveries: [DeliveryBody]
+
+    init(event: OutboxEvent, deliveries: [DeliveryRecord]) {
+        let base = EventBody(event)
+        id = base.id
+        type = base.type
+        created = base.created
+        data = base.data
+        self.deliveries = deliveries.map { d in
+            DeliveryBody(
+                endpoint: d.endpointID, status: d.status.rawValue, nextAttemptAt: d.nextAttemptAt.map(rfc3339),
+                attempts: d.attempts.map {
+                    DeliveryAttemptBody(
+                        attempt: $0.attempt, attemptedAt: rfc3339($0.attemptedAt), statusCode: $0.statusCode, durationMs: $0.durationMillis,
+                        error: $0.error)
+                })
+        }
+    }
+}

@@ -1,0 +1,142 @@
+public import AsyncHTTPClient
+import Foundation
+public import LodestoneDomain
+public import LodestoneStore
+public import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Delivers the outbox: each due event to each subscribed endpoint, signed, with a timeout; any 2xx
+/// acknowledges; otherwise it is retried with exponential backoff and jitter until 72 hours after
+/// the event, then marked `failed`. Every attempt is recorded. Delivery is at least once; receivers
+/// deduplicate on the event id.
+public struct WebhookDeliverer: Sendable {
+    let store: any Store
+    let http: HTTPClient
+    let policy: WebhookURLPolicy
+    let now: @Sendable () -> Int64
+    let timeout: Duration
+    let giveUpAfterMillis: Int64
+    let concurrency: Int
+    let logger: Logger
+
+    /// A deliverer.
+    public init(
+        store: any Store, http: HTTPClient, policy: WebhookURLPolicy, now: @escaping @Sendable () -> Int64, timeout: Duration = .seconds(10),
+        giveUpAfterHours: Int64 = 72, concurrency: Int = 8, logger: Logger
+    ) {
+        self.store = store
+        self.http = http
+        self.policy = policy
+        self.now = now
+        self.timeout = timeout
+        giveUpAfterMillis = giveUpAfterHours * 3_600_000
+        self.concurrency = concurrency
+        self.logger = logger
+    }
+
+    /// The JSON body sent for an event: `{id, type, created, data}` (created in unix seconds).
+    public static func body(_ event: OutboxEvent) -> [UInt8] {
+        let id = String(decoding: (try? JSONEncoder().encode(event.id)) ?? Data(), as: UTF8.self)
+        return Array(#"{"id":\#(id),"type":"\#(event.type.rawValue)","created":\#(event.createdAt / 1000),"data":\#(event.data)}"#.utf8)
+    }
+
+    /// When to try again after failed attempt number `attempt`: 30 s doubling to a 6-hour cap, with
+    /// half of each wait random so that retries of many events spread out.
+    public static func retryDelayMillis(after attempt: Int) -> Int64 {
+        let base: Int64 = 30_000 << Int64(min(max(attempt - 1, 0), 20))
+        let capped = min(base, 6 * 3_600_000)
+        return capped / 2 + Int64.random(in: 0...(capped / 2))
+    }
+
+    /// Attempts every delivery due now; returns how many were attempted.
+    @discardableResult
+    public func deliverDue() async throws -> Int {
+        let due = try await store.dueDeliveries(now: now(), limit: 100)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            for delivery in due {
+                if running == concurrency {
+                    try await group.next()
+                    running -= 1
+                }
+                group.addTask { try await deliver(delivery) }
+                running += 1
+            }
+            try await group.waitForAll()
+        }
+        return due.count
+    }
+
+    func deliver(_ d: WebhookDelivery) async throws {
+        let started = now()
+        let clock = ContinuousClock()
+        let began = clock.now
+        let attempt = d.attempts + 1
+        var status: Int? = nil
+        var problem: String? = await HostResolver.problem(with: d.endpoint.url, policy: policy)
+        if problem == nil {
+            let body = Self.body(d.event)
+            var request = HTTPClientRequest(url: d.endpoint.url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "User-Agent", value: "Lodestone-Webhooks/1")
+            request.headers.add(name: WebhookSignature.header, value: WebhookSignature.sign(body: body, secret: d.endpoint.secret, timestamp: started / 1000))
+            request.body = .bytes(ByteBuffer(bytes: body))
+            do {
+                let response = try await http.execute(request, timeout: .milliseconds(timeout.milliseconds))
+                status = Int(response.status.code)
+                _ = try? await response.body.collect(upTo: 64 * 1024)
+                if !(200..<300).contains(Int(response.status.code)) { problem = "HTTP \(response.status.code)" }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                problem = "\(error)"
+            }
+        }
+        let elapsed = clock.now - began
+        let decision: DeliveryDecision
+        if problem == nil {
+            decision = .delivered
+        } else if now() - d.createdAt >= giveUpAfterMillis {
+            decision = .failed
+        } else {
+            decision = .retry(at: now() + Self.retryDelayMillis(after: attempt))
+        }
+        try await store.recordDeliveryAttempt(
+            eventID: d.event.id,
+            DeliveryAttempt(
+                endpointID: d.endpoint.id, attempt: attempt, attemptedAt: started, statusCode: status, durationMillis: elapsed.milliseconds,
+                error: problem),
+            decision: decision)
+        switch decision {
+        case .delivered:
+            logger.debug("webhook delivered", metadata: ["event": "\(d.event.id)", "endpoint": "\(d.endpoint.id)"])
+        case .retry(let at):
+            logger.warning(
+                "webhook delivery failed; will retry",
+                metadata: ["event": "\(d.event.id)", "endpoint": "\(d.endpoint.id)", "attempt": "\(attempt)", "error": "\(problem ?? "")", "next_at": "\(at)"])
+        case .failed:
+            logger.error(
+                "webhook delivery gave up after 72 hours", metadata: ["event": "\(d.event.id)", "endpoint": "\(d.endpoint.id)", "error": "\(problem ?? "")"])
+        }
+    }
+
+    /// Delivers until cancelled, looking for due work every `interval`.
+    public func run(interval: Duration = .seconds(1)) async throws {
+        while !Task.isCancelled {
+            do {
+                if try await deliverDue() > 0 { continue }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("webhook delivery pass failed", metadata: ["error": "\(error)"])
+            }
+            try await Task.sleep(for: interval)
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}
