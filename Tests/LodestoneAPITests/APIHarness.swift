@@ -35,7 +35,17 @@ struct APIHarness: Sendable {
                 store: store, assets: AssetRegistry(assets: NetworkID.production.flatMap(AssetCatalog.defaults(for:))),
                 issuer: TestKeys.issuer, networks: NetworkID.production.map { NetworkStatus(id: $0, enabled: true) },
                 limiter: RateLimiter(limit: rateLimit, windowSeconds: 60), now: clock.now,
-                openAPIDocument: APIResources.openAPIDocument)
+                openAPIDocument: APIResources.openAPIDocument,
+                webhookURLProblem: { url in
+                    // The deployment's policy without DNS: literal addresses only, private ones refused.
+                    switch WebhookURLPolicy.parse(url) {
+                    case .failure(let problem): return problem.description
+                    case .success(let target):
+                        return IPAddress(target.host).flatMap {
+                            WebhookURLPolicy(allowPrivate: false).check(resolved: [$0], host: target.host)?.description
+                        }
+                    }
+                })
             let (router, routes) = APIRouterBuilder.build(deps)
             let app = Application(router: router)
             let harness = APIHarness(
