@@ -216,7 +216,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LodestoneChainsTests",
-            dependencies: ["LodestoneChains", "LodestoneCore"],
+            dependencies: ["LodestoneChains", "LodestoneCore", .product(name: "BigInt", package: "BigInt")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

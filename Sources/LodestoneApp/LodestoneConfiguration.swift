@@ -13,6 +13,20 @@ public struct NetworkSettings: Sendable, Equatable {
     public var xpub: String?
     /// Bitcoin script.
     public var script: BitcoinScript?
+    /// Node endpoints in preference order; none means the network is not watched.
+    public var rpc: [String] = []
+    /// Requests per second each endpoint may receive.
+    public var rpcRequestsPerSecond: Int = 25
+    /// First block to scan on a new database (default: the head at first start).
+    public var startBlock: Int64? = nil
+    /// `confirmations` (count against asset thresholds), `finalized` or `safe` (wait for the node's tag).
+    public var finality: String = "confirmations"
+    /// A head older than this marks its endpoint stale.
+    public var maxHeadAgeSeconds: Int = 120
+    /// Blocks per scan step.
+    public var blocksPerStep: Int = 20
+    /// Seconds between polls once caught up.
+    public var pollSeconds: Int = 3
 }
 
 /// The running configuration, read from (highest first) command-line flags, `LODESTONE_…`
@@ -34,6 +48,10 @@ public struct LodestoneConfiguration: Sendable {
     public var networks: [NetworkID: NetworkSettings]
     /// Confirmation thresholds set in the file, by asset id.
     public var fileConfirmations: [String: Int]
+    /// Smallest credited amount per asset id (smaller transfers are recorded as ignored).
+    public var minimums: [String: Amount] = [:]
+    /// Whether webhook URLs may point at loopback, private or link-local addresses (development, tests).
+    public var allowPrivateWebhookURLs = false
 
     /// Networks enabled by default: the eight production networks.
     static func defaultEnabled(_ n: NetworkID) -> Bool { n.isMainnet }
@@ -49,18 +67,48 @@ public struct LodestoneConfiguration: Sendable {
                 script = BitcoinScript(rawValue: text)
                 if script == nil { r.problems.append("\(base).script: must be one of p2wpkh, p2tr, p2sh-p2wpkh") }
             }
-            networks[n] = NetworkSettings(
+            var settings = NetworkSettings(
                 enabled: r.bool("\(base).enabled") ?? defaultEnabled(n),
                 account: UInt32(r.int("\(base).account", in: 0...Int(Int32.max)) ?? 0),
                 xpub: r.string("\(base).xpub").flatMap { $0.isEmpty ? nil : $0 },
                 script: n.family == .bitcoin ? script : nil)
+            settings.rpc = (r.strings("\(base).rpc") ?? []).filter { !$0.isEmpty }
+            for url in settings.rpc {
+                guard let c = URLComponents(string: url), ["http", "https"].contains(c.scheme?.lowercased() ?? ""), c.host?.isEmpty == false
+                else {
+                    r.problems.append("\(base).rpc: '\(url.prefix(40))…' is not an http or https URL")
+                    continue
+                }
+            }
+            if !settings.rpc.isEmpty, n.family == .bitcoin || n.family == .solana {
+                r.problems.append("\(base).rpc: watching \(n.family.rawValue) networks is not supported yet")
+            }
+            settings.rpcRequestsPerSecond = r.int("\(base).rpc_requests_per_second", in: 1...10_000) ?? 25
+            settings.startBlock = r.int("\(base).start_block", in: 1...Int(Int32.max) * 1000).map(Int64.init)
+            if let finality = r.string("\(base).finality") {
+                if ["confirmations", "finalized", "safe"].contains(finality) { settings.finality = finality } else {
+                    r.problems.append("\(base).finality: must be one of confirmations, finalized, safe")
+                }
+            }
+            settings.maxHeadAgeSeconds = r.int("\(base).max_head_age_seconds", in: 5...86_400) ?? 120
+            settings.blocksPerStep = r.int("\(base).blocks_per_step", in: 1...1000) ?? 20
+            settings.pollSeconds = r.int("\(base).poll_seconds", in: 1...3600) ?? 3
+            networks[n] = settings
         }
         var fileConfirmations: [String: Int] = [:]
+        var minimums: [String: Amount] = [:]
         for asset in NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)) {
             if let c = r.int("assets.\(asset.id).confirmations", in: 1...Asset.maxConfirmations) {
                 fileConfirmations[asset.id] = c
             }
+            minimums[asset.id] = AssetCatalog.defaultMinimum(asset)
+            if let text = r.string("assets.\(asset.id).minimum") {
+                do { minimums[asset.id] = try Amount(decimal: text, decimals: asset.decimals) } catch {
+                    r.problems.append("assets.\(asset.id).minimum: must be a decimal amount of \(asset.symbol) with at most \(asset.decimals) decimals")
+                }
+            }
         }
+        let allowPrivate = r.bool("webhooks.allow_private_urls") ?? false
         let config = LodestoneConfiguration(
             host: r.string("server.host") ?? "127.0.0.1",
             port: r.int("server.port", in: 1...65535) ?? 8080,
@@ -68,7 +116,8 @@ public struct LodestoneConfiguration: Sendable {
             rateLimitRequests: r.int("rate_limit.requests", in: 1...1_000_000) ?? 6000,
             rateLimitWindow: r.int("rate_limit.window_seconds", in: 1...3600) ?? 60,
             reloadSeconds: r.int("config_reload_seconds", in: 1...3600) ?? 5,
-            networks: networks, fileConfirmations: fileConfirmations)
+            networks: networks, fileConfirmations: fileConfirmations, minimums: minimums,
+            allowPrivateWebhookURLs: allowPrivate)
         guard r.problems.isEmpty else { throw ConfigurationProblems(problems: r.problems) }
         return config
     }
@@ -113,6 +162,13 @@ public struct LodestoneConfiguration: Sendable {
                 if !Self.isMissing(error) {
                     problems.append("\(key): must be an integer from \(range.lowerBound) to \(range.upperBound)")
                 }
+                return nil
+            }
+        }
+
+        mutating func strings(_ key: String) -> [String]? {
+            do { return try reader.requiredStringArray(forKey: ConfigKey(key), isSecret: true) } catch {
+                if !Self.isMissing(error) { problems.append("\(key): must be a list of strings") }
                 return nil
             }
         }

@@ -6,6 +6,7 @@ import LodestoneAPI
 import LodestoneCore
 import LodestoneDomain
 import LodestoneStore
+import LodestoneWatcher
 import PostgresNIO
 import ServiceLifecycle
 
@@ -74,9 +75,13 @@ public enum LodestoneServer {
                 limiter: RateLimiter(limit: config.rateLimitRequests, windowSeconds: config.rateLimitWindow),
                 now: nowMillis,
                 openAPIDocument: APIResources.openAPIDocument(
-                    enabledNetworks: NetworkID.allCases.filter(issuer.networks.contains).map(\.rawValue)))
+                    enabledNetworks: NetworkID.allCases.filter(issuer.networks.contains).map(\.rawValue)),
+                webhookURLProblem: { [policy = WebhookURLPolicy(allowPrivate: config.allowPrivateWebhookURLs)] url in
+                    await HostResolver.problem(with: url, policy: policy)
+                })
             let (router, _) = APIRouterBuilder.build(deps)
             var services: [any Service] = [IntentExpiryService(store: store, now: nowMillis, logger: logger)]
+            services += await WatchServices.make(config: config, store: store, registry: registry, now: nowMillis, logger: logger)
             if let fileProvider {
                 services.append(fileProvider)
                 services.append(

@@ -112,6 +112,26 @@ public struct NodeClient: Sendable {
         }
     }
 
+    /// The same HTTP API call on every endpoint separately (start-up checks).
+    public func postEach<R: Decodable & Sendable>(path: String, json body: Data, as: R.Type = R.self) async
+        -> [(endpoint: String, result: Result<R, RPCError>)]
+    {
+        var out: [(String, Result<R, RPCError>)] = []
+        for endpoint in await pool.endpoints {
+            do {
+                let data = try await post(endpoint: endpoint, path: path, body: body)
+                do { out.append((endpoint.label, .success(try JSONDecoder().decode(R.self, from: data)))) } catch {
+                    throw RPCError.malformed(endpoint: endpoint.label, Self.describe(error))
+                }
+            } catch let error as RPCError {
+                out.append((endpoint.label, .failure(error)))
+            } catch {
+                out.append((endpoint.label, .failure(.transport(endpoint: endpoint.label, "\(error)"))))
+            }
+        }
+        return out
+    }
+
     // MARK: Transport
 
     /// Sends with failover and retries; `decode` failures that are retryable count against the endpoint.

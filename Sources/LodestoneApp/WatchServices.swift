@@ -1,0 +1,90 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import LodestoneChains
+import LodestoneCore
+import LodestoneDomain
+import LodestoneRPC
+import LodestoneStore
+import LodestoneWatcher
+import ServiceLifecycle
+
+/// Builds the chain scanners and the webhook deliverer of a configuration, as services.
+enum WatchServices {
+    /// One scanner per enabled network with endpoints, plus the webhook deliverer.
+    static func make(
+        config: LodestoneConfiguration, store: any Store, registry: AssetRegistry, now: @escaping @Sendable () -> Int64, logger: Logger
+    ) async -> [any Service] {
+        var services: [any Service] = []
+        var watchLists: [ChainFamily: AddressWatchList] = [:]
+        for network in NetworkID.allCases {
+            guard let settings = config.networks[network], settings.enabled else { continue }
+            guard !settings.rpc.isEmpty else {
+                if network.isMainnet { logger.notice("network not watched: no rpc endpoints configured", metadata: ["network": "\(network)"]) }
+                continue
+            }
+            let assets = await registry.all().filter { $0.network == network }
+            guard let native = assets.first(where: \.isNative) else { continue }
+            let client = NodeClient(
+                network: network.rawValue,
+                endpoints: settings.rpc.map { RPCEndpoint(url: $0, requestsPerSecond: Double(settings.rpcRequestsPerSecond)) }, http: .shared,
+                logger: logger)
+            let source: any ChainSource
+            switch network.family {
+            case .evm:
+                var tokens: [EVMAccount: String] = [:]
+                for a in assets { if let c = a.contract, let account = EVMAccount(hex: Substring(c)) { tokens[account] = a.id } }
+                source = EVMSource(
+                    network: network, client: client, nativeAssetID: native.id, tokens: tokens,
+                    maxHeadAgeSeconds: Int64(settings.maxHeadAgeSeconds), now: now, logger: logger)
+            case .tron:
+                var tokens: [EVMAccount: String] = [:]
+                for a in assets {
+                    if let c = a.contract, let parsed = try? TronAddress.parse(c), let account = EVMAccount(parsed.matchKey.dropFirst()) {
+                        tokens[account] = a.id
+                    }
+                }
+                source = TronSource(
+                    client: client, nativeAssetID: native.id, tokens: tokens, maxHeadAgeSeconds: Int64(settings.maxHeadAgeSeconds), now: now,
+                    logger: logger)
+            case .bitcoin, .solana:
+                continue
+            }
+            let family = network.family
+            let watchList = watchLists[family] ?? AddressWatchList(family: family, store: store)
+            watchLists[family] = watchList
+            var scan = ScanSettings()
+            scan.blocksPerStep = Int64(settings.blocksPerStep)
+            scan.pollInterval = .seconds(settings.pollSeconds)
+            scan.startBlock = settings.startBlock
+            scan.finality = FinalityTag(rawValue: settings.finality)
+            let scanner = NetworkScanner(
+                source: source, store: store, watchList: watchList, assets: registry, minimums: config.minimums, settings: scan, now: now,
+                logger: logger)
+            services.append(GuardedService(name: "scanner \(network)", logger: logger) { try await scanner.run() })
+        }
+        let deliverer = WebhookDeliverer(
+            store: store, http: .shared, policy: WebhookURLPolicy(allowPrivate: config.allowPrivateWebhookURLs), now: now, logger: logger)
+        services.append(GuardedService(name: "webhook delivery", logger: logger) { try await deliverer.run() })
+        return services
+    }
+}
+
+/// Runs a long-lived task until shutdown. If it stops with an error (a network refusing to run),
+/// the error is logged and the rest of the server keeps running.
+struct GuardedService: Service {
+    let name: String
+    let logger: Logger
+    let body: @Sendable () async throws -> Void
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await body() }
+        } catch is CancellationError {
+            return
+        } catch {
+            logger.critical("\(name) stopped", metadata: ["error": "\(error)"])
+            try? await gracefulShutdown()
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+public import LodestoneChains
+public import LodestoneCore
+public import LodestoneDomain
+public import LodestoneRPC
+public import Logging
+
+/// Reads Tron through a java-tron full node's HTTP API. TRX comes from `/wallet/getblockbynum`
+/// (`TransferContract` with `contractRet` SUCCESS only), never from `/jsonrpc`, whose transaction
+/// view reports TRC-10 transfers with the same fields as TRX. TRC-20 transfers come from
+/// `/wallet/gettransactioninfobyblocknum` logs of transactions whose receipt is SUCCESS.
+public struct TronSource: ChainSource {
+    public let network: NetworkID = .tron
+    let client: NodeClient
+    let nativeAssetID: String
+    let tokens: [EVMAccount: String]
+    let maxHeadAge: Int64
+    let genesisSuffix: String
+    let now: @Sendable () -> Int64
+    let logger: Logger
+
+    /// Mainnet's genesis block id ends with its chain id, 2b6653dc (Nile cd8690dc, Shasta 94a9059e).
+    public static let mainnetGenesisSuffix = "2b6653dc"
+    /// Solidified blocks: a block is final once 19 of the 27 super representatives built on it.
+    static let solidificationDepth: Int64 = 19
+
+    /// A source; `tokens` maps TRC-20 contracts to asset ids.
+    public init(
+        client: NodeClient, nativeAssetID: String, tokens: [EVMAccount: String], maxHeadAgeSeconds: Int64,
+        genesisSuffix: String = TronSource.mainnetGenesisSuffix, now: @escaping @Sendable () -> Int64, logger: Logger
+    ) {
+        self.client = client
+        self.nativeAssetID = nativeAssetID
+        self.tokens = tokens
+        maxHeadAge = maxHeadAgeSeconds
+        self.genesisSuffix = genesisSuffix.lowercased()
+        self.now = now
+        self.logger = logger
+    }
+
+    static func body(_ num: Int64) -> Data { Data(#"{"num":\#(num)}"#.utf8) }
+
+    public func verifyChain() async throws {
+        var failures: [RPCError] = []
+        for (endpoint, result) in await client.postEach(path: "/wallet/getblockbynum", json: Self.body(0), as: TronBlock.self) {
+            switch result {
+            case .success(let genesis):
+                guard genesis.hash.hasSuffix(genesisSuffix) else {
+                    throw ChainSourceError.wrongChain(
+                        "tron endpoint \(endpoint) serves the chain whose genesis is \(genesis.hash), not one ending in \(genesisSuffix)")
+                }
+            case .failure(let error):
+                logger.warning("endpoint did not answer the genesis block", metadata: ["network": "tron", "error": "\(error)"])
+                failures.append(error)
+            }
+        }
+        if failures.count == (await client.endpointLabels.count) { throw RPCError.exhausted(failures) }
+    }
+
+    public func head() async throws -> ChainHead {
+        var stale: TronBlock? = nil
+        for _ in 0..<max(1, await client.endpointLabels.count) {
+            let block = try await client.post(path: "/wallet/getnowblock", json: Data("{}".utf8), as: TronBlock.self)
+            let age = (now() - block.timestampMillis) / 1000
+            guard age > maxHeadAge else { return Self.head(block) }
+            await client.demoteCurrent(because: "head \(block.number) is \(age) s old")
+            stale = block
+        }
+        logger.error("every endpoint's head is stale", metadata: ["network": "tron"])
+        return Self.head(stale!)
+    }
+
+    static func head(_ b: TronBlock) -> ChainHead {
+        ChainHead(block: ChainBlock(number: b.number, hash: b.hash, parentHash: b.parentHash), timestamp: b.timestampMillis / 1000)
+    }
+
+    public func finalizedHeight(_ tag: FinalityTag) async throws -> Int64 {
+        try await head().block.number - Self.solidificationDepth
+    }
+
+    func fetchBlock(_ n: Int64) async throws -> TronBlock {
+        let b = try await client.post(path: "/wallet/getblockbynum", json: Self.body(n), as: TronBlock.self)
+        guard b.number == n else { throw ChainSourceError.inconsistent("asked for block \(n), got \(b.number)") }
+        return b
+    }
+
+    func infos(_ n: Int64) async throws -> [TronTransactionInfo] {
+        try await client.post(path: "/wallet/gettransactioninfobyblocknum", json: Self.body(n), as: TronInfoList.self).items
+    }
+
+    public func block(at number: Int64) async throws -> ChainBlock {
+        let b = try await fetchBlock(number)
+        return ChainBlock(number: b.number, hash: b.hash, parentHash: b.parentHash)
+    }
+
+    public func scan(_ range: ClosedRange<Int64>, watching: AddressWatchList) async throws -> ScannedRange {
+        // Fetched in parallel (Tron makes a block every 3 s; one at a time falls behind), used in order.
+        let fetched = try await withThrowingTaskGroup(of: (Int64, TronBlock, [TronTransactionInfo]).self) { group in
+            for n in range { group.addTask { (n, try await fetchBlock(n), try await infos(n)) } }
+            var out: [Int64: (TronBlock, [TronTransactionInfo])] = [:]
+            for try await (n, block, infos) in group { out[n] = (block, infos) }
+            return out
+        }
+        var blocks: [ChainBlock] = []
+        var natives: [(TronBlock.TRXTransfer, TronBlock)] = []
+        var tokenTransfers: [(TronTransactionInfo, TronTransactionInfo.TokenTransfer, TronBlock)] = []
+        for n in range {
+            guard let (block, infos) = fetched[n] else { throw ChainSourceError.inconsistent("block \(n) missing") }
+            if let previous = blocks.last, block.parentHash != previous.hash {
+                throw ChainSourceError.inconsistent("block \(n) does not build on the block before it")
+            }
+            let ids = Set(block.transactionIDs)
+            for info in infos where !ids.contains(info.id) {
+                throw ChainSourceError.inconsistent("transaction info \(info.id) is not in block \(n) \(block.hash)")
+            }
+            blocks.append(ChainBlock(number: block.number, hash: block.hash, parentHash: block.parentHash))
+            natives += block.transfers.map { ($0, block) }
+            for info in infos { tokenTransfers += info.transfers.map { (info, $0, block) } }
+        }
+        let watched = await watching.watched(among: natives.map(\.0.to) + tokenTransfers.map(\.1.to))
+        var out: [ObservedTransfer] = natives.filter { watched.contains($0.0.to) }.map { t, block in
+            ObservedTransfer(
+                recipient: TronAccount.matchKey(t.to), assetID: nativeAssetID, amount: t.amount, txHash: t.txID,
+                position: ObservedTransfer.nativePosition, blockNumber: block.number, blockHash: block.hash)
+        }
+        out += tokenTransfers.compactMap { info, t, block in
+            guard watched.contains(t.to), let asset = tokens[t.contract] else { return nil }
+            return ObservedTransfer(
+                recipient: TronAccount.matchKey(t.to), assetID: asset, amount: t.value, txHash: info.id, position: t.position,
+                blockNumber: block.number, blockHash: block.hash)
+        }
+        return ScannedRange(blocks: blocks, transfers: out)
+    }
+
+    public func rescan(_ range: ClosedRange<Int64>, watching: AddressWatchList) async throws -> [ObservedTransfer] {
+        var out: [ObservedTransfer] = []
+        for n in range {
+            let block = try await fetchBlock(n)
+            let transfers = try await infos(n).flatMap { info in info.transfers.map { (info, $0) } }
+            let watched = await watching.watched(among: transfers.map(\.1.to))
+            out += transfers.compactMap { info, t in
+                guard watched.contains(t.to), let asset = tokens[t.contract] else { return nil }
+                return ObservedTransfer(
+                    recipient: TronAccount.matchKey(t.to), assetID: asset, amount: t.value, txHash: info.id, position: t.position,
+                    blockNumber: block.number, blockHash: block.hash)
+            }
+        }
+        return out
+    }
+}
+
+/// `/wallet/gettransactioninfobyblocknum` answers `[]`, a list, or `{}` for a block without transactions.
+struct TronInfoList: Decodable, Sendable {
+    let items: [TronTransactionInfo]
+
+    init(from decoder: any Decoder) throws {
+        if let list = try? decoder.singleValueContainer().decode([TronTransactionInfo].self) {
+            items = list
+            return
+        }
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        if c.allKeys.isEmpty {
+            items = []
+            return
+        }
+        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "neither a list nor an empty object"))
+    }
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
