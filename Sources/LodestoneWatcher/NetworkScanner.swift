@@ -250,7 +250,7 @@ public struct NetworkScanner: Sendable {
     }
 
     /// Checks the endpoints serve this network, retrying while none answers; a wrong chain stops it.
-    func verify() async throws {
+    public func verify() async throws {
         var failures = 0
         while true {
             do {

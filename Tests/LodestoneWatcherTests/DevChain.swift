@@ -15,6 +15,8 @@ actor DevChain {
     }
 
     struct Tx: Sendable {
+        /// A TRC-10 transfer on Tron (another token with TRX-like fields); plain value transfers elsewhere.
+        var trc10 = false
         let hash: String
         let to: [UInt8]?
         let value: BigUInt
@@ -50,6 +52,11 @@ actor DevChain {
     /// A native transfer.
     static func native(to: [UInt8], wei: BigUInt, succeeded: Bool = true) -> Tx {
         Tx(hash: hash(UUID().uuidString), to: to, value: wei, succeeded: succeeded, logs: [])
+    }
+
+    /// A Tron TRC-10 transfer: same recipient and amount fields as TRX, but not TRX.
+    static func trc10(to: [UInt8], amount: BigUInt) -> Tx {
+        Tx(trc10: true, hash: hash(UUID().uuidString), to: to, value: amount, succeeded: true, logs: [])
     }
 
     /// A token transfer call emitting the given Transfer logs.

@@ -43,17 +43,17 @@ final class EndpointBehaviour: Sendable {
     func dropLogs(ofBlocks blocks: Set<Int64>) { state.withLock { $0.droppedLogBlocks = blocks } }
 
     var requests: Int { state.withLock { $0.requests } }
-    fileprivate func nextFault() -> Fault? {
+    func nextFault() -> Fault? {
         state.withLock { s in
             s.requests += 1
             return s.faults.isEmpty ? nil : s.faults.removeFirst()
         }
     }
-    fileprivate var lagBlocks: Int64 { state.withLock { $0.lag } }
-    fileprivate var staleSeconds: Int64 { state.withLock { $0.staleSeconds } }
-    fileprivate var chainIDOverride: UInt64? { state.withLock { $0.chainID } }
-    fileprivate var logRangeLimit: Int64? { state.withLock { $0.maxLogRange } }
-    fileprivate var droppedLogBlocks: Set<Int64> { state.withLock { $0.droppedLogBlocks } }
+    var lagBlocks: Int64 { state.withLock { $0.lag } }
+    var staleSeconds: Int64 { state.withLock { $0.staleSeconds } }
+    var chainIDOverride: UInt64? { state.withLock { $0.chainID } }
+    var logRangeLimit: Int64? { state.withLock { $0.maxLogRange } }
+    var droppedLogBlocks: Set<Int64> { state.withLock { $0.droppedLogBlocks } }
 }
 
 /// Serves a `DevChain` over HTTP JSON-RPC on a random local port.
