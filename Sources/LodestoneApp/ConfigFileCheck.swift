@@ -20,7 +20,10 @@ public enum ConfigFileCheck {
         guard let root else { return [] }
         guard let top = root as? [String: Any] else { return ["(root): must be a mapping of keys"] }
         var c = Checker()
-        c.mapping(top, at: "", allowed: ["server", "database", "rate_limit", "config_reload_seconds", "networks", "assets"])
+        c.mapping(top, at: "", allowed: ["server", "database", "rate_limit", "config_reload_seconds", "networks", "assets", "webhooks"])
+        if let webhooks = c.mapping(top["webhooks"], at: "webhooks", allowed: ["allow_private_urls"]) {
+            c.bool(webhooks["allow_private_urls"], at: "webhooks.allow_private_urls")
+        }
         if let server = c.mapping(top["server"], at: "server", allowed: ["host", "port"]) {
             c.string(server["host"], at: "server.host")
             c.int(server["port"], at: "server.port", in: 1...65535)
@@ -45,7 +48,10 @@ public enum ConfigFileCheck {
         let knownAssets = NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)).map(\.id)
         if let assets = c.mapping(top["assets"], at: "assets", allowed: knownAssets) {
             for (id, value) in assets where knownAssets.contains(id) {
-                if let asset = c.mapping(value, at: "assets.\(id)", allowed: ["confirmations"]) {
+                if let asset = c.mapping(value, at: "assets.\(id)", allowed: ["confirmations", "minimum"]) {
+                    if let minimum = asset["minimum"], !(minimum is String) {
+                        c.fail("assets.\(id).minimum", "must be a decimal amount written as a string, such as \"0.50\"")
+                    }
                     c.int(asset["confirmations"], at: "assets.\(id).confirmations", in: 1...Asset.maxConfirmations)
                 }
             }
@@ -103,8 +109,12 @@ public enum ConfigFileCheck {
 
         mutating func network(_ value: Any?, _ network: NetworkID) {
             let path = "networks.\(network.rawValue)"
-            let allowed = network.family == .bitcoin ? ["enabled", "account", "xpub", "script"] : ["enabled", "account", "xpub"]
+            let watching = ["rpc", "rpc_requests_per_second", "start_block", "finality", "max_head_age_seconds", "blocks_per_step", "poll_seconds"]
+            let allowed = (network.family == .bitcoin ? ["enabled", "account", "xpub", "script"] : ["enabled", "account", "xpub"]) + watching
             guard let map = mapping(value, at: path, allowed: allowed) else { return }
+            if let rpc = map["rpc"], !((rpc as? [Any])?.allSatisfy { $0 is String } ?? false) {
+                fail("\(path).rpc", "must be a list of URLs")
+            }
             bool(map["enabled"], at: "\(path).enabled")
             let account = int(map["account"], at: "\(path).account", in: 0...Int(Int32.max)) ?? 0
             var script: BitcoinScript? = nil

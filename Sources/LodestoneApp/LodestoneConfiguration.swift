@@ -73,10 +73,11 @@ public struct LodestoneConfiguration: Sendable {
                 xpub: r.string("\(base).xpub").flatMap { $0.isEmpty ? nil : $0 },
                 script: n.family == .bitcoin ? script : nil)
             settings.rpc = (r.strings("\(base).rpc") ?? []).filter { !$0.isEmpty }
-            for url in settings.rpc {
+            for (i, url) in settings.rpc.enumerated() {
+                // Never echoed: endpoint URLs often carry a provider key.
                 guard let c = URLComponents(string: url), ["http", "https"].contains(c.scheme?.lowercased() ?? ""), c.host?.isEmpty == false
                 else {
-                    r.problems.append("\(base).rpc: '\(url.prefix(40))…' is not an http or https URL")
+                    r.problems.append("\(base).rpc: entry \(i + 1) is not an http or https URL")
                     continue
                 }
             }

@@ -88,4 +88,37 @@ import Testing
             Issue.record("unexpected \(error)")
         }
     }
+
+    @Test func watchingSettingsAreReadAndCheckedPerNetwork() throws {
+        let config = try Self.load(
+            [
+                "networks.ethereum.rpc": .init(.stringArray(["https://a.example/key", "http://127.0.0.1:8545"]), isSecret: true),
+                "networks.ethereum.finality": "finalized", "networks.tron.start_block": 61_000_000,
+                "assets.USDT-Tron.minimum": "1.5", "webhooks.allow_private_urls": true,
+            ], env: ["LODESTONE_NETWORKS_BSC_RPC": "https://b1.example,https://b2.example"])
+        #expect(config.networks[.ethereum]?.rpc == ["https://a.example/key", "http://127.0.0.1:8545"])
+        #expect(config.networks[.bsc]?.rpc == ["https://b1.example", "https://b2.example"])
+        #expect(config.networks[.ethereum]?.finality == "finalized" && config.networks[.tron]?.startBlock == 61_000_000)
+        #expect(config.minimums["USDT-Tron"] == (try Amount(decimal: "1.5", decimals: 6)))
+        // Defaults: a cent of a stablecoin, a millionth of a coin.
+        #expect(config.minimums["USDC-Base"] == (try Amount(decimal: "0.01", decimals: 6)))
+        #expect(config.minimums["ETH-Ethereum"] == (try Amount(decimal: "0.000001", decimals: 18)))
+        #expect(config.allowPrivateWebhookURLs)
+        #expect(try Self.load([:]).allowPrivateWebhookURLs == false)
+        do {
+            _ = try Self.load([
+                "networks.ethereum.rpc": .init(.stringArray(["ftp://x"]), isSecret: true), "networks.polygon.finality": "soon",
+                "assets.USDT-Tron.minimum": "0.0000001", "networks.solana.rpc": .init(.stringArray(["https://sol.example"]), isSecret: false),
+            ])
+            Issue.record("expected problems")
+        } catch let error as ConfigurationProblems {
+            for key in ["networks.ethereum.rpc:", "networks.polygon.finality:", "assets.USDT-Tron.minimum:", "networks.solana.rpc:"] {
+                #expect(error.problems.contains { $0.hasPrefix(key) }, "\(key) missing in \(error.problems)")
+            }
+            #expect(!error.problems.joined().contains("ftp://x"), "a URL that may hold a key is never echoed whole")
+        }
+        #expect(ConfigFileCheck.problems(yaml: "networks:\n  tron: {rpc: [\"https://t.example\"]}\nwebhooks: {allow_private_urls: true}") == [])
+        #expect(ConfigFileCheck.problems(yaml: "networks:\n  tron: {rpc: https://t.example}").first?.hasPrefix("networks.tron.rpc:") == true)
+        #expect(ConfigFileCheck.problems(yaml: "assets:\n  USDT-Tron: {minimum: 1.5}").first?.hasPrefix("assets.USDT-Tron.minimum:") == true)
+    }
 }
