@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-public import LodestoneCore
+import LodestoneCore
 
 /// The `Lodestone-Signature` header: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`.
 /// The timestamp is signed with the body so a captured request cannot be replayed later.

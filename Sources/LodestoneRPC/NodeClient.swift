@@ -32,19 +32,19 @@ public struct NodeClient: Sendable {
     }
 
     /// Labels of the endpoints, in preference order.
-    public var endpointLabels: [String] { get async { await pool.endpoints.map(\.label) } }
+    public var endpointLabels: [String] { get async { pool.endpoints.map(\.label) } }
 
     /// The endpoint calls currently go to.
     public func currentEndpoint() async -> String {
         let i = await pool.current()
-        return await pool.endpoints[i].label
+        return pool.endpoints[i].label
     }
 
     /// Takes the current endpoint out of rotation for the cool-down period (for example, its head is stale).
     public func demoteCurrent(because reason: String) async {
         let i = await pool.current()
         _ = await pool.failed(i, reason, immediately: true)
-        let label = await pool.endpoints[i].label
+        let label = pool.endpoints[i].label
         logger.warning(
             "endpoint taken out of rotation", metadata: ["network": "\(network)", "endpoint": "\(label)", "reason": "\(reason)"])
     }
@@ -59,6 +59,18 @@ public struct NodeClient: Sendable {
         let body = try JSONEncoder().encode(RPCRequest(id: 1, method: method, params: params))
         return try await send(path: "", body: body) { endpoint, data in
             try Self.decodeEnvelope(data, as: R.self, method: method, endpoint: endpoint)
+        }
+    }
+
+    /// Calls `method`, reading the answer with `fast` first (a specialised reader of the whole
+    /// envelope) and with `JSONDecoder` when `fast` declines it.
+    public func call<R: Decodable & Sendable>(
+        _ method: String, _ params: [JSONParam], as: R.Type = R.self, fast: @escaping @Sendable (Data) -> R?
+    ) async throws -> R {
+        let body = try JSONEncoder().encode(RPCRequest(id: 1, method: method, params: params))
+        return try await send(path: "", body: body) { endpoint, data in
+            if let value = fast(data) { return value }
+            return try Self.decodeEnvelope(data, as: R.self, method: method, endpoint: endpoint)
         }
     }
 
@@ -87,7 +99,7 @@ public struct NodeClient: Sendable {
     {
         let body = (try? JSONEncoder().encode(RPCRequest(id: 1, method: method, params: params))) ?? Data()
         var out: [(String, Result<R, RPCError>)] = []
-        for (i, endpoint) in await pool.endpoints.enumerated() {
+        for (i, endpoint) in pool.endpoints.enumerated() {
             do {
                 let data = try await post(endpoint: endpoint, path: "", body: body)
                 out.append((endpoint.label, .success(try Self.decodeEnvelope(data, as: R.self, method: method, endpoint: endpoint.label))))
@@ -117,7 +129,7 @@ public struct NodeClient: Sendable {
         -> [(endpoint: String, result: Result<R, RPCError>)]
     {
         var out: [(String, Result<R, RPCError>)] = []
-        for endpoint in await pool.endpoints {
+        for endpoint in pool.endpoints {
             do {
                 let data = try await post(endpoint: endpoint, path: path, body: body)
                 do { out.append((endpoint.label, .success(try JSONDecoder().decode(R.self, from: data)))) } catch {
@@ -140,7 +152,7 @@ public struct NodeClient: Sendable {
         for attempt in 1...max(1, retry.attempts) {
             let order = await pool.order()
             let i = order[(attempt - 1) % max(order.count, 1)]
-            let endpoint = await pool.endpoints[i]
+            let endpoint = pool.endpoints[i]
             do {
                 let data = try await post(endpoint: endpoint, path: path, body: body)
                 let value = try decode(endpoint.label, data)
@@ -167,7 +179,7 @@ public struct NodeClient: Sendable {
     }
 
     func post(endpoint: RPCEndpoint, path: String, body: Data) async throws -> Data {
-        try await pool.acquire(await pool.endpoints.firstIndex(of: endpoint) ?? 0)
+        try await pool.acquire(pool.endpoints.firstIndex(of: endpoint) ?? 0)
         var request = HTTPClientRequest(url: endpoint.url(appending: path))
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")

@@ -160,7 +160,7 @@ public struct EVMSource: ChainSource {
                             "address": .array(tokens.keys.map { .string("0x" + Hex.encode($0.bytes)) }.sorted { "\($0)" < "\($1)" }),
                             "topics": .array([.string(ERC20TransferLog.topic)]),
                         ])
-                    ], as: ERC20TransferBatch.self)
+                    ], as: ERC20TransferBatch.self, fast: ERC20LogScanner.decodeEnvelope)
                 if batch.skipped > 0 {
                     logger.warning("malformed Transfer logs skipped", metadata: ["network": "\(network)", "count": "\(batch.skipped)"])
                 }

@@ -1,5 +1,5 @@
 import Foundation
-public import LodestoneChains
+import LodestoneChains
 public import LodestoneCore
 public import LodestoneDomain
 public import LodestoneStore

@@ -1,4 +1,3 @@
-public import LodestoneCore
 
 /// How one network is scanned; operators set these per network.
 public struct ScanSettings: Sendable {

@@ -63,6 +63,33 @@ import Testing
         #expect(watched.deposits(in: transfers, contracts: []).isEmpty)  // unlisted token contracts never count
     }
 
+    /// The single-pass reader agrees with JSONDecoder on everything it accepts, and declines what it should.
+    @Test func theFastReaderAgreesWithTheDecoder() throws {
+        let samples = [Self.logs, "[]", " [ ] "] + [
+            #"[{"address":"0x12","topics":[],"data":"0x"}]"#,
+            #"[{"extra":{"nested":[1,2.5e3,-4,true,null,{"a":"b"}]},"address":"0xa614f803b6fd780986a42c78ec9c7f77e6ded13c","topics":["0xDDF252AD1BE2C89B69C2B068FC378DAA952BA7F163C4A11628F55A4DF523B3EF","0x000000000000000000000000cdae4e9a6287333a3f7df432b050af7b17e79e63","0x000000000000000000000000CDAE4E9A6287333A3F7DF432B050AF7B17E79E63"],"data":"0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff","blockNumber":"0x1","blockHash":"0xAB","transactionHash":"0xCD","logIndex":"0x7","removed":true}]"#,
+            #"[{"address":"0xa614f803b6fd780986a42c78ec9c7f77e6ded13c","topics":["0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef","0xff0000000000000000000000cdae4e9a6287333a3f7df432b050af7b17e79e63","0x000000000000000000000000cdae4e9a6287333a3f7df432b050af7b17e79e63"],"data":"0x00000000000000000000000000000000000000000000000000000000003567e0","blockNumber":"0x1","blockHash":"0x1","transactionHash":"0x1","logIndex":"0x0"}]"#,
+            #"[{"address":"0x1","topics":[],"data":"0x","blockNumber":null,"blockHash":null}]"#,
+        ]
+        for sample in samples {
+            let expected = try ERC20TransferDecoder.decode(logsJSON: Data(sample.utf8))
+            let fast = try #require(ERC20LogScanner.decodeArray(Data(sample.utf8)), "declined \(sample.prefix(60))")
+            #expect(fast.transfers == expected.transfers && fast.skipped == expected.skipped, "\(sample.prefix(60))")
+            let envelope = #"{"jsonrpc":"2.0","id":7,"result":"# + sample + "}"
+            let viaEnvelope = try #require(ERC20LogScanner.decodeEnvelope(Data(envelope.utf8)))
+            #expect(viaEnvelope.transfers == expected.transfers)
+        }
+        // Declined: error answers, escapes, broken JSON; the caller then uses JSONDecoder and reports the problem.
+        for declined in [
+            #"{"jsonrpc":"2.0","id":1,"error":{"code":-32005,"message":"limit"}}"#, #"{"jsonrpc":"2.0","id":1,"result":[{"address":"0x\u0031","topics":[],"data":"0x"}]}"#,
+            #"{"jsonrpc":"2.0","id":1,"result":[{"address":"0x1"}]}"#,
+            #"{"jsonrpc":"2.0","id":1,"result":[{"address":"0x1"}"#, #"{"jsonrpc":"2.0","id":1,"result":[{"removed":maybe}]}"#, "",
+            #"{"jsonrpc":"2.0","id":1,"result":[{"address":null,"topics":[],"data":"0x"}]}"#,
+        ] {
+            #expect(ERC20LogScanner.decodeEnvelope(Data(declined.utf8)) == nil, "\(declined)")
+        }
+    }
+
     @Test func accountRoundTrip() throws {
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<100 {

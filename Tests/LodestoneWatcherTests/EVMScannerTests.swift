@@ -62,7 +62,7 @@ import Testing
             let chain = DevChain(chainID: 8453)
             await chain.mine([DevChain.token(Self.token, [(alice.account, units("7"))])])
             await chain.mine(empty: 3)
-            try await DevnetServer.with(chain) { url in
+            _ = try await DevnetServer.with(chain) { url in
                 try await h.catchUp(await h.scanner(.base, urls: [url]))
             }
             let deposits = try await h.deposits(alice.id)

@@ -26,7 +26,7 @@ import Testing
             let chain = await Self.chain(paying: alice.account)
             let primary = EndpointBehaviour()
             primary.fail(fault, fault, fault, fault, fault, fault)
-            try await DevnetServer.with(chain, behaviour: primary) { bad in
+            _ = try await DevnetServer.with(chain, behaviour: primary) { bad in
                 try await DevnetServer.with(chain) { good in
                     try await h.catchUp(await h.scanner(urls: [bad, good], timeout: .milliseconds(500)))
                 }

@@ -85,6 +85,11 @@ public struct ERC20TransferBatch: Decodable, Sendable {
     /// Entries that were not.
     public let skipped: Int
 
+    init(transfers: [ERC20TransferLog], skipped: Int) {
+        self.transfers = transfers
+        self.skipped = skipped
+    }
+
     public init(from decoder: any Decoder) throws {
         let raw = try [ERC20TransferDecoder.RawLog](from: decoder)
         var transfers: [ERC20TransferLog] = []

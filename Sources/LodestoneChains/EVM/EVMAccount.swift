@@ -6,6 +6,12 @@ public struct EVMAccount: Hashable, Sendable, CustomStringConvertible {
     let middle: UInt64
     let low: UInt32
 
+    init(high: UInt64, middle: UInt64, low: UInt32) {
+        self.high = high
+        self.middle = middle
+        self.low = low
+    }
+
     /// From exactly 20 bytes.
     public init?(_ bytes: some Collection<UInt8>) {
         guard bytes.count == 20 else { return nil }

@@ -1,4 +1,4 @@
-public import LodestoneCore
+import LodestoneCore
 
 /// Tron accounts as java-tron writes them in its HTTP API: `41…` hex (21 bytes), bare 20-byte hex
 /// (log addresses), or Base58Check T-addresses (`visible: true`, which some nodes ignore). The

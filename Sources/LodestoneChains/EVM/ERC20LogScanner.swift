@@ -1,0 +1,288 @@
+import BigInt
+public import Foundation
+import LodestoneCore
+
+/// A single-pass reader of `eth_getLogs` answers that goes straight from bytes to Transfer logs,
+/// without building a JSON tree. It accepts only what nodes send for logs (objects of strings,
+/// string arrays, booleans, numbers, null); anything else (escapes included) makes it return nil and
+/// the caller falls back to `JSONDecoder`, so it can be fast without being lenient.
+public enum ERC20LogScanner {
+    /// The transfers in a JSON-RPC answer `{"jsonrpc","id","result":[logs…]}`, or nil when the
+    /// answer is not one this reader handles (an error object, escapes, unusual shapes).
+    public static func decodeEnvelope(_ data: Data) -> ERC20TransferBatch? {
+        data.withUnsafeBytes { raw in
+            var r = Reader(bytes: raw)
+            guard r.skipSpace(), r.eat(UInt8(ascii: "{")) else { return nil }
+            var result: ERC20TransferBatch? = nil
+            var first = true
+            while true {
+                guard r.skipSpace() else { return nil }
+                if r.eat(UInt8(ascii: "}")) { break }
+                if !first { guard r.eat(UInt8(ascii: ",")), r.skipSpace() else { return nil } }
+                first = false
+                guard let key = r.string(), r.skipSpace(), r.eat(UInt8(ascii: ":")), r.skipSpace() else { return nil }
+                if r.equals(key, "result") {
+                    guard let batch = logs(&r) else { return nil }
+                    result = batch
+                } else if r.equals(key, "error") {
+                    return nil
+                } else {
+                    guard r.skipValue() else { return nil }
+                }
+            }
+            return result
+        }
+    }
+
+    /// The transfers in a bare JSON array of logs, or nil as above.
+    public static func decodeArray(_ data: Data) -> ERC20TransferBatch? {
+        data.withUnsafeBytes { raw in
+            var r = Reader(bytes: raw)
+            guard r.skipSpace() else { return nil }
+            return logs(&r)
+        }
+    }
+
+    static func logs(_ r: inout Reader) -> ERC20TransferBatch? {
+        guard r.eat(UInt8(ascii: "[")) else { return nil }
+        var transfers: [ERC20TransferLog] = []
+        var skipped = 0
+        var first = true
+        while true {
+            guard r.skipSpace() else { return nil }
+            if r.eat(UInt8(ascii: "]")) { break }
+            if !first { guard r.eat(UInt8(ascii: ",")), r.skipSpace() else { return nil } }
+            first = false
+            guard let parsed = log(&r) else { return nil }
+            if let transfer = parsed { transfers.append(transfer) } else { skipped += 1 }
+        }
+        return ERC20TransferBatch(transfers: transfers, skipped: skipped)
+    }
+
+    /// One log object: nil when unreadable, `.some(nil)` when readable but not a well-formed Transfer.
+    static func log(_ r: inout Reader) -> ERC20TransferLog?? {
+        guard r.eat(UInt8(ascii: "{")) else { return nil }
+        var address: Range<Int>? = nil
+        var topics: [Range<Int>] = []
+        var topicCount = 0
+        var sawTopics = false
+        var data: Range<Int>? = nil
+        var tx: Range<Int>? = nil
+        var block: Range<Int>? = nil
+        var hash: Range<Int>? = nil
+        var index: Range<Int>? = nil
+        var removed = false
+        var first = true
+        while true {
+            guard r.skipSpace() else { return nil }
+            if r.eat(UInt8(ascii: "}")) { break }
+            if !first { guard r.eat(UInt8(ascii: ",")), r.skipSpace() else { return nil } }
+            first = false
+            guard let key = r.string(), r.skipSpace(), r.eat(UInt8(ascii: ":")), r.skipSpace() else { return nil }
+            switch r.bytes[key.lowerBound] {
+            // address and data must be strings (as the JSONDecoder path requires); the rest may be null.
+            case UInt8(ascii: "a") where r.equals(key, "address"):
+                guard let a = r.string() else { return nil }
+                address = a
+            case UInt8(ascii: "t") where r.equals(key, "topics"):
+                guard r.eat(UInt8(ascii: "[")) else { return nil }
+                sawTopics = true
+                var firstTopic = true
+                while true {
+                    guard r.skipSpace() else { return nil }
+                    if r.eat(UInt8(ascii: "]")) { break }
+                    if !firstTopic { guard r.eat(UInt8(ascii: ",")), r.skipSpace() else { return nil } }
+                    firstTopic = false
+                    guard let t = r.string() else { return nil }
+                    topicCount += 1
+                    if topics.count < 3 { topics.append(t) }
+                }
+            case UInt8(ascii: "t") where r.equals(key, "transactionHash"): tx = r.stringOrNull()
+            case UInt8(ascii: "d") where r.equals(key, "data"):
+                guard let d = r.string() else { return nil }
+                data = d
+            case UInt8(ascii: "b") where r.equals(key, "blockNumber"): block = r.stringOrNull()
+            case UInt8(ascii: "b") where r.equals(key, "blockHash"): hash = r.stringOrNull()
+            case UInt8(ascii: "l") where r.equals(key, "logIndex"): index = r.stringOrNull()
+            case UInt8(ascii: "r") where r.equals(key, "removed"):
+                if r.literal("true") { removed = true } else if !r.literal("false") { return nil }
+            default:
+                guard r.skipValue() else { return nil }
+            }
+            if r.failed { return nil }
+        }
+        // A log without these is not a log: declined, so the decoder path reports it.
+        guard address != nil, data != nil, sawTopics else { return nil }
+        guard topicCount == 3, r.equalsLowercased(topics[0], ERC20TransferLog.topic), let address, let contract = r.account(address),
+            let from = r.account(topics[1]), let to = r.account(topics[2]), let data, data.count == 66, let tx, let block, let hash,
+            let index, let value = r.word(data), let blockNumber = r.quantity(block), let logIndex = r.quantity(index)
+        else { return .some(nil) }
+        return .some(
+            ERC20TransferLog(
+                contract: contract, from: from, to: to, value: value, transactionHash: r.lowercased(tx), logIndex: logIndex,
+                blockNumber: blockNumber, blockHash: r.lowercased(hash), removed: removed))
+    }
+
+    struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        var i = 0
+        var failed = false
+
+        init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+        mutating func skipSpace() -> Bool {
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0a || bytes[i] == 0x0d || bytes[i] == 0x09 { i += 1 }
+            return i < bytes.count
+        }
+
+        mutating func eat(_ c: UInt8) -> Bool {
+            guard i < bytes.count, bytes[i] == c else { return false }
+            i += 1
+            return true
+        }
+
+        /// A string's content range; nil (and reading stops) on escapes, which logs never need.
+        mutating func string() -> Range<Int>? {
+            guard eat(UInt8(ascii: "\"")) else { return nil }
+            let start = i
+            while i < bytes.count {
+                let c = bytes[i]
+                if c == UInt8(ascii: "\"") {
+                    i += 1
+                    return start..<(i - 1)
+                }
+                if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+                i += 1
+            }
+            return nil
+        }
+
+        mutating func stringOrNull() -> Range<Int>? {
+            if literal("null") { return nil }
+            guard let s = string() else {
+                failed = true
+                return nil
+            }
+            return s
+        }
+
+        mutating func literal(_ word: StaticString) -> Bool {
+            let n = word.utf8CodeUnitCount
+            guard i + n <= bytes.count else { return false }
+            for k in 0..<n where bytes[i + k] != word.utf8Start[k] { return false }
+            i += n
+            return true
+        }
+
+        /// Skips any JSON value; false when it cannot.
+        mutating func skipValue() -> Bool {
+            guard skipSpace() else { return false }
+            switch bytes[i] {
+            case UInt8(ascii: "\""): return string() != nil
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                let close = bytes[i] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                let isObject = bytes[i] == UInt8(ascii: "{")
+                i += 1
+                var first = true
+                while true {
+                    guard skipSpace() else { return false }
+                    if eat(close) { return true }
+                    if !first { guard eat(UInt8(ascii: ",")), skipSpace() else { return false } }
+                    first = false
+                    if isObject { guard string() != nil, skipSpace(), eat(UInt8(ascii: ":")) else { return false } }
+                    guard skipValue() else { return false }
+                }
+            case UInt8(ascii: "t"): return literal("true")
+            case UInt8(ascii: "f"): return literal("false")
+            case UInt8(ascii: "n"): return literal("null")
+            default:
+                let start = i
+                while i < bytes.count, (bytes[i] >= 0x30 && bytes[i] <= 0x39) || bytes[i] == 0x2d || bytes[i] == 0x2b || bytes[i] == 0x2e
+                    || bytes[i] | 0x20 == UInt8(ascii: "e")
+                {
+                    i += 1
+                }
+                return i > start
+            }
+        }
+
+        func equals(_ range: Range<Int>, _ text: StaticString) -> Bool {
+            guard range.count == text.utf8CodeUnitCount else { return false }
+            for k in 0..<range.count where bytes[range.lowerBound + k] != text.utf8Start[k] { return false }
+            return true
+        }
+
+        func equalsLowercased(_ range: Range<Int>, _ text: String) -> Bool {
+            let utf8 = Array(text.utf8)
+            guard range.count == utf8.count else { return false }
+            for k in 0..<range.count where bytes[range.lowerBound + k] | (bytes[range.lowerBound + k] >= 0x41 && bytes[range.lowerBound + k] <= 0x5a ? 0x20 : 0) != utf8[k] {
+                return false
+            }
+            return true
+        }
+
+        /// A 20-byte account from `0x` + 40 hex digits, or a 32-byte topic word with 24 zero digits first.
+        func account(_ range: Range<Int>) -> EVMAccount? {
+            var start = range.lowerBound
+            guard range.count >= 2, bytes[start] == UInt8(ascii: "0"), bytes[start + 1] | 0x20 == UInt8(ascii: "x") else { return nil }
+            start += 2
+            var length = range.upperBound - start
+            if length == 64 {
+                for k in 0..<24 where bytes[start + k] != UInt8(ascii: "0") { return nil }
+                start += 24
+                length = 40
+            }
+            guard length == 40 else { return nil }
+            var high: UInt64 = 0
+            var middle: UInt64 = 0
+            var low: UInt32 = 0
+            for k in 0..<40 {
+                guard let v = EVMAccount.nibble(bytes[start + k]) else { return nil }
+                switch k {
+                case 0..<16: high = high << 4 | UInt64(v)
+                case 16..<32: middle = middle << 4 | UInt64(v)
+                default: low = low << 4 | UInt32(v)
+                }
+            }
+            return EVMAccount(high: high, middle: middle, low: low)
+        }
+
+        /// ASCII text in lower case, built in one allocation.
+        func lowercased(_ range: Range<Int>) -> String {
+            String(unsafeUninitializedCapacity: range.count) { buffer in
+                for k in 0..<range.count {
+                    let c = bytes[range.lowerBound + k]
+                    buffer[k] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c
+                }
+                return range.count
+            }
+        }
+
+        /// A `0x` hex quantity of at most 15 digits (block numbers, log indexes).
+        func quantity(_ range: Range<Int>) -> Int64? {
+            guard range.count > 2, range.count <= 17, bytes[range.lowerBound] == UInt8(ascii: "0"),
+                bytes[range.lowerBound + 1] | 0x20 == UInt8(ascii: "x")
+            else { return nil }
+            var value: Int64 = 0
+            for k in (range.lowerBound + 2)..<range.upperBound {
+                guard let v = EVMAccount.nibble(bytes[k]) else { return nil }
+                value = value << 4 | Int64(v)
+            }
+            return value
+        }
+
+        /// A `0x` + 64 hex digit ABI word as an amount, without intermediate text.
+        func word(_ range: Range<Int>) -> Amount? {
+            guard range.count == 66, bytes[range.lowerBound] == UInt8(ascii: "0"), bytes[range.lowerBound + 1] | 0x20 == UInt8(ascii: "x")
+            else { return nil }
+            var words = [UInt](repeating: 0, count: 4)
+            for k in 0..<64 {
+                guard let v = EVMAccount.nibble(bytes[range.lowerBound + 2 + k]) else { return nil }
+                // Big-endian digits into little-endian 64-bit words.
+                let w = 3 - k / 16
+                words[w] = words[w] << 4 | UInt(v)
+            }
+            return Amount(baseUnits: BigUInt(words: words))
+        }
+    }
+}
