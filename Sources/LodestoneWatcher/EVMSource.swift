@@ -57,17 +57,9 @@ public struct EVMSource: ChainSource {
     }
 
     public func head() async throws -> ChainHead {
-        var stale: EVMHeader? = nil
-        for _ in 0..<max(1, await client.endpointLabels.count) {
-            let header = try await client.call("eth_getBlockByNumber", [.string("latest"), .bool(false)], as: EVMHeader.self)
-            let age = now() / 1000 - header.timestamp
-            guard age > maxHeadAge else { return Self.head(header) }
-            // A node can report itself synced while hours behind: trust the head's own time.
-            await client.demoteCurrent(because: "head \(header.number) is \(age) s old")
-            stale = header
+        try await FreshHead.read(client: client, maxAgeSeconds: maxHeadAge, nowMillis: now(), network: network.rawValue, logger: logger) {
+            Self.head(try await client.call("eth_getBlockByNumber", [.string("latest"), .bool(false)], as: EVMHeader.self))
         }
-        logger.error("every endpoint's head is stale", metadata: ["network": "\(network)"])
-        return Self.head(stale!)
     }
 
     static func head(_ h: EVMHeader) -> ChainHead {

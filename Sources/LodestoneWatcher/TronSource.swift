@@ -58,16 +58,9 @@ public struct TronSource: ChainSource {
     }
 
     public func head() async throws -> ChainHead {
-        var stale: TronBlock? = nil
-        for _ in 0..<max(1, await client.endpointLabels.count) {
-            let block = try await client.post(path: "/wallet/getnowblock", json: Data("{}".utf8), as: TronBlock.self)
-            let age = (now() - block.timestampMillis) / 1000
-            guard age > maxHeadAge else { return Self.head(block) }
-            await client.demoteCurrent(because: "head \(block.number) is \(age) s old")
-            stale = block
+        try await FreshHead.read(client: client, maxAgeSeconds: maxHeadAge, nowMillis: now(), network: "tron", logger: logger) {
+            Self.head(try await client.post(path: "/wallet/getnowblock", json: Data("{}".utf8), as: TronBlock.self))
         }
-        logger.error("every endpoint's head is stale", metadata: ["network": "tron"])
-        return Self.head(stale!)
     }
 
     static func head(_ b: TronBlock) -> ChainHead {

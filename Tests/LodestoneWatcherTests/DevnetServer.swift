@@ -43,6 +43,18 @@ final class EndpointBehaviour: Sendable {
     func dropLogs(ofBlocks blocks: Set<Int64>) { state.withLock { $0.droppedLogBlocks = blocks } }
 
     var requests: Int { state.withLock { $0.requests } }
+
+    /// The answer the next fault calls for (a hang answers late), or nil to answer normally.
+    func faultResponse() async throws -> Response? {
+        switch nextFault() {
+        case nil: return nil
+        case .status(let code)?: return Response(status: .init(code: code))
+        case .malformed?: return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{\"jsonrpc\":\"2.0\",\"id\":1,\"res")))
+        case .hang?:
+            try await Task.sleep(for: .seconds(5))
+            return nil
+        }
+    }
     func nextFault() -> Fault? {
         state.withLock { s in
             s.requests += 1
@@ -65,13 +77,7 @@ enum DevnetServer {
         let router = Router()
         router.post("/") { request, context -> Response in
             let bytes = try await request.body.collect(upTo: 1 << 20)
-            if let fault = behaviour.nextFault() {
-                switch fault {
-                case .status(let code): return Response(status: .init(code: code))
-                case .malformed: return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{\"jsonrpc\":\"2.0\",\"id\":1,\"res")))
-                case .hang: try await Task.sleep(for: .seconds(5))
-                }
-            }
+            if let failure = try await behaviour.faultResponse() { return failure }
             let payload = try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))
             let answer: Any
             if let batch = payload as? [[String: Any]] {

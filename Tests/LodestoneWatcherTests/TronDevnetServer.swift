@@ -20,13 +20,7 @@ enum TronDevnetServer {
         for path in ["/wallet/getnowblock", "/wallet/getblockbynum", "/wallet/gettransactioninfobyblocknum"] {
             router.post(RouterPath(path)) { request, _ -> Response in
                 let bytes = try await request.body.collect(upTo: 1 << 20)
-                if let fault = behaviour.nextFault() {
-                    switch fault {
-                    case .status(let code): return Response(status: .init(code: code))
-                    case .malformed: return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{\"blockID\":")))
-                    case .hang: try await Task.sleep(for: .seconds(5))
-                    }
-                }
+                if let failure = try await behaviour.faultResponse() { return failure }
                 let args = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
                 let head = await chain.head.number - behaviour.lagBlocks
                 let n = path == "/wallet/getnowblock" ? head : (args["num"] as? Int).map(Int64.init) ?? -1
