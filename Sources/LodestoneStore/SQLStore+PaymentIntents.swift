@@ -120,6 +120,7 @@ extension SQLStore {
                 _ = try await db.query(
                     "UPDATE payment_intents SET status = 'canceled' WHERE id = $1", [.text(id)])
                 intent.status = .canceled
+                try await Self.emit(.paymentIntentCanceled, key: id, Self.intentEventData(intent), now: now, db)
                 return intent
             }
         }
@@ -127,13 +128,22 @@ extension SQLStore {
 
     public func expirePaymentIntents(now: Int64) async throws -> [PaymentIntent] {
         try await database.transaction { db in
-            try await db.query(
+            let expired = try await db.query(
                 """
                 UPDATE payment_intents SET status = 'expired'
                 WHERE status = 'requires_payment' AND expires_at <= $1
                 RETURNING \(Self.intentColumns)
                 """, [.int(now)]
             ).map(Self.intent)
+            for intent in expired {
+                try await Self.emit(.paymentIntentExpired, key: intent.id, Self.intentEventData(intent), now: now, db)
+            }
+            return expired
         }
+    }
+
+    /// Event data of an intent that changed status; a partial amount stays visible.
+    static func intentEventData(_ intent: PaymentIntent) -> String {
+        #"{"payment_intent":"\#(intent.id)","status":"\#(intent.status.rawValue)","customer":"\#(intent.customerID)","asset":"\#(intent.assetID)","amount":"\#(intent.amount)","amount_received":"\#(intent.amountReceived)"}"#
     }
 }

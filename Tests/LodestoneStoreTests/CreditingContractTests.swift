@@ -128,4 +128,21 @@ import Testing
             await #expect(throws: StoreError.notFound("deposit")) { _ = try await store.creditDeposit(id: "dep_x", now: 1) }
         }
     }
+
+    @Test(arguments: backends)
+    func canceledAndExpiredIntentsAreAnnouncedOnce(_ backend: Backend) async throws {
+        try await StoreFixture.with(backend) { store in
+            let (_, _, intents) = try await Self.setUp(store, intents: ["10", "20"])
+            _ = try await store.cancelPaymentIntent(id: intents[0], now: 100)
+            _ = try await store.cancelPaymentIntent(id: intents[0], now: 101)  // already canceled: no second event
+            let expired = try await store.expirePaymentIntents(now: 10_000_000)
+            #expect(expired.map(\.id) == [intents[1]])
+            #expect(try await store.expirePaymentIntents(now: 20_000_000).isEmpty)
+            let events = try await store.events(page: 1, pageSize: 50).items
+            #expect(events.filter { $0.type == .paymentIntentCanceled }.map(\.data).allSatisfy { $0.contains(intents[0]) })
+            #expect(events.filter { $0.type == .paymentIntentCanceled }.count == 1)
+            let expiry = events.filter { $0.type == .paymentIntentExpired }
+            #expect(expiry.count == 1 && expiry[0].data.contains(intents[1]) && expiry[0].data.contains(#""amount_received":"0""#))
+        }
+    }
 }
