@@ -19,8 +19,12 @@ enum WatchServices {
         var watchLists: [ChainFamily: AddressWatchList] = [:]
         for network in NetworkID.allCases {
             guard let settings = config.networks[network], settings.enabled else { continue }
+            guard network.family == .evm || network.family == .tron else {
+                logger.notice("addresses are issued; watching this network is not available yet", metadata: ["network": "\(network)"])
+                continue
+            }
             guard !settings.rpc.isEmpty else {
-                if network.isMainnet { logger.notice("network not watched: no rpc endpoints configured", metadata: ["network": "\(network)"]) }
+                logger.notice("network not watched: no rpc endpoints configured", metadata: ["network": "\(network)"])
                 continue
             }
             let assets = await registry.all().filter { $0.network == network }
