@@ -12,25 +12,16 @@ public enum ERC20LogScanner {
     public static func decodeEnvelope(_ data: Data) -> ERC20TransferBatch? {
         data.withUnsafeBytes { raw in
             var r = Reader(bytes: raw)
-            guard r.skipSpace(), r.eat(UInt8(ascii: "{")) else { return nil }
             var result: ERC20TransferBatch? = nil
-            var first = true
-            while true {
-                guard r.skipSpace() else { return nil }
-                if r.eat(UInt8(ascii: "}")) { break }
-                if !first { guard r.eat(UInt8(ascii: ",")), r.skipSpace() else { return nil } }
-                first = false
-                guard let key = r.string(), r.skipSpace(), r.eat(UInt8(ascii: ":")), r.skipSpace() else { return nil }
+            let read = r.skipSpace() && r.object { r, key in
                 if r.equals(key, "result") {
-                    guard let batch = logs(&r) else { return nil }
-                    result = batch
-                } else if r.equals(key, "error") {
-                    return nil
-                } else {
-                    guard r.skipValue() else { return nil }
+                    result = logs(&r)
+                    return result != nil
                 }
+                // An error answer is left to the decoder path, which reports it.
+                return !r.equals(key, "error") && r.skipValue()
             }
-            return result
+            return read ? result : nil
         }
     }
 
@@ -44,24 +35,18 @@ public enum ERC20LogScanner {
     }
 
     static func logs(_ r: inout Reader) -> ERC20TransferBatch? {
-        guard r.eat(UInt8(ascii: "[")) else { return nil }
         var transfers: [ERC20TransferLog] = []
         var skipped = 0
-        var first = true
-        while true {
-            guard r.skipSpace() else { return nil }
-            if r.eat(UInt8(ascii: "]")) { break }
-            if !first { guard r.eat(UInt8(ascii: ",")), r.skipSpace() else { return nil } }
-            first = false
-            guard let parsed = log(&r) else { return nil }
+        let read = r.array { r in
+            guard let parsed = log(&r) else { return false }
             if let transfer = parsed { transfers.append(transfer) } else { skipped += 1 }
+            return true
         }
-        return ERC20TransferBatch(transfers: transfers, skipped: skipped)
+        return read ? ERC20TransferBatch(transfers: transfers, skipped: skipped) : nil
     }
 
     /// One log object: nil when unreadable, `.some(nil)` when readable but not a well-formed Transfer.
     static func log(_ r: inout Reader) -> ERC20TransferLog?? {
-        guard r.eat(UInt8(ascii: "{")) else { return nil }
         var address: Range<Int>? = nil
         var topics: [Range<Int>] = []
         var topicCount = 0
@@ -72,47 +57,36 @@ public enum ERC20LogScanner {
         var hash: Range<Int>? = nil
         var index: Range<Int>? = nil
         var removed = false
-        var first = true
-        while true {
-            guard r.skipSpace() else { return nil }
-            if r.eat(UInt8(ascii: "}")) { break }
-            if !first { guard r.eat(UInt8(ascii: ",")), r.skipSpace() else { return nil } }
-            first = false
-            guard let key = r.string(), r.skipSpace(), r.eat(UInt8(ascii: ":")), r.skipSpace() else { return nil }
+        let read = r.object { r, key in
             switch r.bytes[key.lowerBound] {
             // address and data must be strings (as the JSONDecoder path requires); the rest may be null.
             case UInt8(ascii: "a") where r.equals(key, "address"):
-                guard let a = r.string() else { return nil }
-                address = a
+                address = r.string()
+                return address != nil
             case UInt8(ascii: "t") where r.equals(key, "topics"):
-                guard r.eat(UInt8(ascii: "[")) else { return nil }
                 sawTopics = true
-                var firstTopic = true
-                while true {
-                    guard r.skipSpace() else { return nil }
-                    if r.eat(UInt8(ascii: "]")) { break }
-                    if !firstTopic { guard r.eat(UInt8(ascii: ",")), r.skipSpace() else { return nil } }
-                    firstTopic = false
-                    guard let t = r.string() else { return nil }
+                return r.array { r in
+                    guard let t = r.string() else { return false }
                     topicCount += 1
                     if topics.count < 3 { topics.append(t) }
+                    return true
                 }
             case UInt8(ascii: "t") where r.equals(key, "transactionHash"): tx = r.stringOrNull()
             case UInt8(ascii: "d") where r.equals(key, "data"):
-                guard let d = r.string() else { return nil }
-                data = d
+                data = r.string()
+                return data != nil
             case UInt8(ascii: "b") where r.equals(key, "blockNumber"): block = r.stringOrNull()
             case UInt8(ascii: "b") where r.equals(key, "blockHash"): hash = r.stringOrNull()
             case UInt8(ascii: "l") where r.equals(key, "logIndex"): index = r.stringOrNull()
             case UInt8(ascii: "r") where r.equals(key, "removed"):
-                if r.literal("true") { removed = true } else if !r.literal("false") { return nil }
+                if r.literal("true") { removed = true } else if !r.literal("false") { return false }
             default:
-                guard r.skipValue() else { return nil }
+                return r.skipValue()
             }
-            if r.failed { return nil }
+            return !r.failed
         }
         // A log without these is not a log: declined, so the decoder path reports it.
-        guard address != nil, data != nil, sawTopics else { return nil }
+        guard read, address != nil, data != nil, sawTopics else { return nil }
         guard topicCount == 3, r.equalsLowercased(topics[0], ERC20TransferLog.topic), let address, let contract = r.account(address),
             let from = r.account(topics[1]), let to = r.account(topics[2]), let data, data.count == 66, let tx, let block, let hash,
             let index, let value = r.word(data), let blockNumber = r.quantity(block), let logIndex = r.quantity(index)
@@ -174,24 +148,39 @@ public enum ERC20LogScanner {
             return true
         }
 
+        /// Reads an array; `element` reads one element and returns false to give up.
+        mutating func array(_ element: (inout Reader) -> Bool) -> Bool {
+            eat(UInt8(ascii: "[")) && elements(until: UInt8(ascii: "]"), element)
+        }
+
+        /// Reads an object; `member` gets each key and reads its value, returning false to give up.
+        mutating func object(_ member: (inout Reader, Range<Int>) -> Bool) -> Bool {
+            eat(UInt8(ascii: "{"))
+                && elements(until: UInt8(ascii: "}")) { r in
+                    guard let key = r.string(), r.skipSpace(), r.eat(UInt8(ascii: ":")), r.skipSpace() else { return false }
+                    return member(&r, key)
+                }
+        }
+
+        /// Comma-separated elements up to `close`, the one loop every container shares.
+        private mutating func elements(until close: UInt8, _ element: (inout Reader) -> Bool) -> Bool {
+            var first = true
+            while true {
+                guard skipSpace() else { return false }
+                if eat(close) { return true }
+                if !first { guard eat(UInt8(ascii: ",")), skipSpace() else { return false } }
+                first = false
+                guard element(&self) else { return false }
+            }
+        }
+
         /// Skips any JSON value; false when it cannot.
         mutating func skipValue() -> Bool {
             guard skipSpace() else { return false }
             switch bytes[i] {
             case UInt8(ascii: "\""): return string() != nil
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                let close = bytes[i] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
-                let isObject = bytes[i] == UInt8(ascii: "{")
-                i += 1
-                var first = true
-                while true {
-                    guard skipSpace() else { return false }
-                    if eat(close) { return true }
-                    if !first { guard eat(UInt8(ascii: ",")), skipSpace() else { return false } }
-                    first = false
-                    if isObject { guard string() != nil, skipSpace(), eat(UInt8(ascii: ":")) else { return false } }
-                    guard skipValue() else { return false }
-                }
+            case UInt8(ascii: "{"): return object { r, _ in r.skipValue() }
+            case UInt8(ascii: "["): return array { r in r.skipValue() }
             case UInt8(ascii: "t"): return literal("true")
             case UInt8(ascii: "f"): return literal("false")
             case UInt8(ascii: "n"): return literal("null")
