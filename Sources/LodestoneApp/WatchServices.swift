@@ -36,20 +36,12 @@ enum WatchServices {
             let source: any ChainSource
             switch network.family {
             case .evm:
-                var tokens: [EVMAccount: String] = [:]
-                for a in assets { if let c = a.contract, let account = EVMAccount(hex: Substring(c)) { tokens[account] = a.id } }
                 source = EVMSource(
-                    network: network, client: client, nativeAssetID: native.id, tokens: tokens,
+                    network: network, client: client, nativeAssetID: native.id, tokens: TokenContracts.byAccount(assets),
                     maxHeadAgeSeconds: Int64(settings.maxHeadAgeSeconds), now: now, logger: logger)
             case .tron:
-                var tokens: [EVMAccount: String] = [:]
-                for a in assets {
-                    if let c = a.contract, let parsed = try? TronAddress.parse(c), let account = EVMAccount(parsed.matchKey.dropFirst()) {
-                        tokens[account] = a.id
-                    }
-                }
                 source = TronSource(
-                    client: client, nativeAssetID: native.id, tokens: tokens, maxHeadAgeSeconds: Int64(settings.maxHeadAgeSeconds), now: now,
+                    client: client, nativeAssetID: native.id, tokens: TokenContracts.byAccount(assets), maxHeadAgeSeconds: Int64(settings.maxHeadAgeSeconds), now: now,
                     logger: logger)
             case .bitcoin, .solana:
                 continue

@@ -70,3 +70,17 @@ public enum ChainSourceError: Error, Sendable, CustomStringConvertible, Equatabl
         }
     }
 }
+
+/// The token contracts of a network's assets, as the 20-byte accounts logs name them.
+public enum TokenContracts {
+    /// Contract account → asset id, for the EVM and Tron assets among `assets` that are tokens.
+    public static func byAccount(_ assets: [Asset]) -> [EVMAccount: String] {
+        var out: [EVMAccount: String] = [:]
+        for asset in assets {
+            guard let contract = asset.contract else { continue }
+            let account = asset.network.family == .tron ? TronAccount.parse(contract) : EVMAccount(hex: Substring(contract))
+            if let account { out[account] = asset.id }
+        }
+        return out
+    }
+}

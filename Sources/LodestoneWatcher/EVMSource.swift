@@ -14,6 +14,8 @@ public struct EVMSource: ChainSource {
     let expectedChainID: UInt64
     let nativeAssetID: String
     let tokens: [EVMAccount: String]
+    /// The `address` filter of `eth_getLogs`, built once.
+    let contractFilter: JSONParam
     let maxHeadAge: Int64
     let now: @Sendable () -> Int64
     let logger: Logger
@@ -30,6 +32,7 @@ public struct EVMSource: ChainSource {
         self.expectedChainID = expectedChainID ?? network.evmChainID ?? 0
         self.nativeAssetID = nativeAssetID
         self.tokens = tokens
+        contractFilter = .array(tokens.keys.map { "0x" + Hex.encode($0.bytes) }.sorted().map(JSONParam.string))
         maxHeadAge = maxHeadAgeSeconds
         self.now = now
         self.logger = logger
@@ -149,7 +152,7 @@ public struct EVMSource: ChainSource {
                     [
                         .object([
                             "fromBlock": .quantity(from), "toBlock": .quantity(to),
-                            "address": .array(tokens.keys.map { .string("0x" + Hex.encode($0.bytes)) }.sorted { "\($0)" < "\($1)" }),
+                            "address": contractFilter,
                             "topics": .array([.string(ERC20TransferLog.topic)]),
                         ])
                     ], as: ERC20TransferBatch.self, fast: ERC20LogScanner.decodeEnvelope)

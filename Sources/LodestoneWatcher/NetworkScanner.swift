@@ -125,20 +125,22 @@ public struct NetworkScanner: Sendable {
 
     /// Ties transfers to the customers that own their recipients.
     func observations(_ transfers: [ObservedTransfer]) async throws -> [ScannedDeposit] {
-        var owners: [[UInt8]: CustomerAddress?] = [:]
+        // Looked up once per recipient: the address text on this network and its owner, if any.
+        var owners: [[UInt8]: (address: String, owner: CustomerAddress?)] = [:]
         var out: [ScannedDeposit] = []
         for t in transfers {
             if owners[t.recipient] == nil {
                 let text = Self.addressText(t.recipient, family: network.family)
-                let parsed = try? AddressCodec.parse(text, network: network)
-                owners[t.recipient] = .some(try await parsed.asyncFlatMap { try await store.address(matching: $0) })
+                var owner: CustomerAddress? = nil
+                if let parsed = try? AddressCodec.parse(text, network: network) { owner = try await store.address(matching: parsed) }
+                owners[t.recipient] = (text, owner)
             }
-            guard let owner = owners[t.recipient] ?? nil else {
+            guard let (address, found) = owners[t.recipient], let owner = found else {
                 logger.error("transfer to a watched account without an owner", metadata: ["network": "\(network)", "tx": "\(t.txHash)"])
                 continue
             }
             let observation = DepositObservation(
-                network: network, assetID: t.assetID, address: Self.addressText(t.recipient, family: network.family),
+                network: network, assetID: t.assetID, address: address,
                 customerID: owner.customerID, amount: t.amount, txHash: t.txHash, position: t.position, blockNumber: t.blockNumber,
                 blockHash: t.blockHash)
             out.append(ScannedDeposit(observation: observation, minimum: minimums[t.assetID] ?? .zero))
@@ -161,7 +163,8 @@ public struct NetworkScanner: Sendable {
         let pending = try await store.pendingDeposits(network: network)
         guard !pending.isEmpty else { return 0 }
         // Only blocks the scan has linked by parent hash count: the tip, not the node's head.
-        let finalized = try await settings.finality.asyncMap { try await source.finalizedHeight($0) }
+        var finalized: Int64? = nil
+        if let tag = settings.finality { finalized = try await source.finalizedHeight(tag) }
         var credited = 0
         for d in pending where d.blockNumber <= tip.number {
             let confirmations = Int(tip.number - d.blockNumber + 1)
@@ -265,17 +268,5 @@ public struct NetworkScanner: Sendable {
                 try await Task.sleep(for: min(settings.retryDelay * (1 << min(failures, 6)), .seconds(60)))
             }
         }
-    }
-}
-
-extension Optional {
-    func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
-
-    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

@@ -74,10 +74,9 @@ struct ScanHarness: Sendable {
         maxLogRange: Int64 = 2000, timeout: Duration = .seconds(2)
     ) async -> NetworkScanner {
         let assets = await registry.all().filter { $0.network == network }
-        var tokens: [EVMAccount: String] = [:]
-        for a in assets { if let c = a.contract, let account = EVMAccount(hex: Substring(c)) { tokens[account] = a.id } }
         let source = EVMSource(
-            network: network, client: client(network, urls, timeout: timeout), nativeAssetID: assets[0].id, tokens: tokens,
+            network: network, client: client(network, urls, timeout: timeout), nativeAssetID: assets[0].id,
+            tokens: TokenContracts.byAccount(assets),
             maxHeadAgeSeconds: 120, maxLogRange: maxLogRange, now: clock.now, logger: Self.logger)
         let minimums = Dictionary(uniqueKeysWithValues: assets.map { ($0.id, AssetCatalog.defaultMinimum($0)) })
         return NetworkScanner(

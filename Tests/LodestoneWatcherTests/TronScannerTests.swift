@@ -15,7 +15,7 @@ import Testing
 
     static func scanner(_ h: ScanHarness, url: String, genesis: String) async -> NetworkScanner {
         let source = TronSource(
-            client: h.client(.tron, [url]), nativeAssetID: "TRX-Tron", tokens: [EVMAccount(usdt)!: "USDT-Tron"], maxHeadAgeSeconds: 120,
+            client: h.client(.tron, [url]), nativeAssetID: "TRX-Tron", tokens: TokenContracts.byAccount(await h.registry.all()), maxHeadAgeSeconds: 120,
             genesisSuffix: String(genesis.suffix(8)), now: h.clock.now, logger: ScanHarness.logger)
         return NetworkScanner(
             source: source, store: h.store, watchList: AddressWatchList(family: .tron, store: h.store), assets: h.registry,
