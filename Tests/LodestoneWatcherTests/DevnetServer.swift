@@ -24,6 +24,8 @@ final class EndpointBehaviour: Sendable {
         var chainID: UInt64? = nil
         var maxLogRange: Int64? = nil
         var droppedLogBlocks: Set<Int64> = []
+        var refusesBatches = false
+        var wrongLogBlockHash = false
         var requests = 0
     }
 
@@ -41,6 +43,13 @@ final class EndpointBehaviour: Sendable {
     func maxLogRange(_ n: Int64) { state.withLock { $0.maxLogRange = n } }
     /// Leaves out the logs of these blocks (an incomplete provider answer).
     func dropLogs(ofBlocks blocks: Set<Int64>) { state.withLock { $0.droppedLogBlocks = blocks } }
+
+    /// Answers every batch with one error object, as providers without batch support do.
+    func refuseBatches() { state.withLock { $0.refusesBatches = true } }
+    /// Gives logs a block hash their block does not have (a node answering from two branches).
+    func wrongLogBlockHash(_ on: Bool) { state.withLock { $0.wrongLogBlockHash = on } }
+    var refusesBatches: Bool { state.withLock { $0.refusesBatches } }
+    var givesWrongLogBlockHash: Bool { state.withLock { $0.wrongLogBlockHash } }
 
     var requests: Int { state.withLock { $0.requests } }
 
@@ -80,7 +89,9 @@ enum DevnetServer {
             if let failure = try await behaviour.faultResponse() { return failure }
             let payload = try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))
             let answer: Any
-            if let batch = payload as? [[String: Any]] {
+            if payload is [Any], behaviour.refusesBatches {
+                answer = ["jsonrpc": "2.0", "id": NSNull(), "error": ["code": -32600, "message": "batch requests are not supported"]]
+            } else if let batch = payload as? [[String: Any]] {
                 var out: [Any] = []
                 for call in batch.reversed() { out.append(await Self.answer(call, chain, behaviour)) }  // any order is allowed
                 answer = out
@@ -172,7 +183,8 @@ enum DevnetServer {
                         logs.append([
                             "address": contract, "topics": [DevChain.transferTopic, word(log.from), word(log.to)],
                             "data": "0x" + String(repeating: "0", count: 64 - String(log.value, radix: 16).count) + String(log.value, radix: 16),
-                            "blockNumber": hex(block.number), "blockHash": block.hash, "transactionHash": tx.hash,
+                            "blockNumber": hex(block.number), "blockHash": behaviour.givesWrongLogBlockHash ? DevChain.hash("elsewhere") : block.hash,
+                            "transactionHash": tx.hash,
                             "transactionIndex": hex(Int64(i)), "logIndex": hex(logIndex), "removed": false,
                         ])
                     }

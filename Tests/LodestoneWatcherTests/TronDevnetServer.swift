@@ -26,7 +26,8 @@ enum TronDevnetServer {
                 let n = path == "/wallet/getnowblock" ? head : (args["num"] as? Int).map(Int64.init) ?? -1
                 let answer: Any
                 if n > head { answer = [String: Any]() } else if let block = await chain.block(n) {
-                    answer = path.hasSuffix("infobyblocknum") ? infos(block) : blockJSON(block, stale: behaviour.staleSeconds)
+                    // java-tron answers {} rather than [] for a block without transactions.
+                    answer = path.hasSuffix("infobyblocknum") ? (block.txs.isEmpty ? [String: Any]() as Any : infos(block) as Any) : blockJSON(block, stale: behaviour.staleSeconds)
                 } else {
                     answer = [String: Any]()
                 }
