@@ -25,6 +25,12 @@ public enum AssetCatalog {
         return Amount(baseUnits: BigUInt(10).power(exponent))
     }
 
+    /// Decimals of a built-in asset by id (`USDT-Tron`), nil for an id the catalog lacks.
+    public static func decimals(ofAssetID id: String) -> Int? { decimalsByID[id] }
+
+    private static let decimalsByID: [String: Int] = Dictionary(
+        uniqueKeysWithValues: NetworkID.allCases.flatMap(defaults(for:)).map { ($0.id, $0.decimals) })
+
     /// The built-in assets of `network`.
     public static func defaults(for network: NetworkID) -> [Asset] {
         let c = defaultConfirmations(network)

@@ -61,7 +61,7 @@ extension SQLStore {
 
     /// A pending deposit was seen: announce it, and its open intents now have money on the way.
     static func detected(_ deposit: Deposit, key: String, now: Int64, _ db: any SQLExecutor) async throws {
-        try await Self.emit(.depositDetected, key: key, Self.depositEventData(deposit), now: now, db)
+        try await Self.emit(.depositDetected, key: key, try Self.depositEventData(deposit), now: now, db)
         let moved = try await db.query(
             """
             UPDATE payment_intents SET status = 'processing'
@@ -103,7 +103,7 @@ extension SQLStore {
                 if application.status == .succeeded {
                     try await Self.emit(
                         .paymentIntentSucceeded, key: application.intentID,
-                        #"{"payment_intent":"\#(application.intentID)","amount_received":"\#(application.amountReceived)"}"#,
+                        #"{"payment_intent":"\#(application.intentID)","amount_received":"\#(try Self.decimal(application.amountReceived, deposit.assetID))"}"#,
                         now: now, db)
                 }
             }
@@ -121,7 +121,7 @@ extension SQLStore {
                 try await Self.apply(deposit.id, target: "balance", amount: allocation.unapplied, now: now, db)
                 try await Self.emit(
                     .customerBalanceCredited, key: deposit.id,
-                    #"{"customer":"\#(deposit.customerID)","asset":"\#(deposit.assetID)","amount":"\#(allocation.unapplied)","balance":"\#(total)","deposit":"\#(deposit.id)"}"#,
+                    #"{"customer":"\#(deposit.customerID)","asset":"\#(deposit.assetID)","amount":"\#(try Self.decimal(allocation.unapplied, deposit.assetID))","balance":"\#(try Self.decimal(total, deposit.assetID))","deposit":"\#(deposit.id)"}"#,
                     now: now, db)
             }
             // Intents waiting on this deposit and left unpaid go back to waiting for payment,
@@ -137,7 +137,7 @@ extension SQLStore {
                 "UPDATE deposits SET status = 'confirmed', credited_at = $1, updated_at = $1 WHERE id = $2",
                 [.int(now), .text(deposit.id)])
             let confirmed = deposit.with(status: .confirmed)
-            try await Self.emit(.depositConfirmed, key: deposit.id, Self.depositEventData(confirmed), now: now, db)
+            try await Self.emit(.depositConfirmed, key: deposit.id, try Self.depositEventData(confirmed), now: now, db)
             return CreditOutcome(deposit: confirmed, allocation: allocation)
         }
     }
@@ -150,6 +150,12 @@ extension SQLStore {
 
     /// Writes an event whose id is derived from what caused it, so a repeat cannot add a second one,
     /// and owes it to every endpoint subscribed to its type (same transaction: the outbox).
+    /// An amount as event data carries it: a decimal string in the asset's unit, as the API writes it.
+    static func decimal(_ amount: Amount, _ assetID: String) throws -> String {
+        guard let decimals = AssetCatalog.decimals(ofAssetID: assetID) else { throw StoreError.invalidState("unknown asset \(assetID)") }
+        return amount.decimalString(decimals: decimals)
+    }
+
     static func emit(_ type: EventType, key: String, _ data: String, now: Int64, _ db: any SQLExecutor) async throws {
         let id = "evt_\(type.rawValue).\(key)"
         let inserted = try await db.query(
@@ -163,8 +169,8 @@ extension SQLStore {
             """, [.text(id), .int(now), .text("%,\(type.rawValue),%")])
     }
 
-    static func depositEventData(_ d: Deposit) -> String {
-        #"{"deposit":"\#(d.id)","network":"\#(d.network.rawValue)","asset":"\#(d.assetID)","address":"\#(d.address)","customer":"\#(d.customerID)","amount":"\#(d.amount)","tx_hash":"\#(d.txHash)","position":\#(d.position),"block_number":\#(d.blockNumber),"status":"\#(d.status.rawValue)"}"#
+    static func depositEventData(_ d: Deposit) throws -> String {
+        #"{"deposit":"\#(d.id)","network":"\#(d.network.rawValue)","asset":"\#(d.assetID)","address":"\#(d.address)","customer":"\#(d.customerID)","amount":"\#(try decimal(d.amount, d.assetID))","tx_hash":"\#(d.txHash)","position":\#(d.position),"block_number":\#(d.blockNumber),"status":"\#(d.status.rawValue)"}"#
     }
 
     public func balances(customerID: String) async throws -> [String: Amount] {

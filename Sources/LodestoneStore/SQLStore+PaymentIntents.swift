@@ -120,7 +120,7 @@ extension SQLStore {
                 _ = try await db.query(
                     "UPDATE payment_intents SET status = 'canceled' WHERE id = $1", [.text(id)])
                 intent.status = .canceled
-                try await Self.emit(.paymentIntentCanceled, key: id, Self.intentEventData(intent), now: now, db)
+                try await Self.emit(.paymentIntentCanceled, key: id, try Self.intentEventData(intent), now: now, db)
                 return intent
             }
         }
@@ -136,14 +136,14 @@ extension SQLStore {
                 """, [.int(now)]
             ).map(Self.intent)
             for intent in expired {
-                try await Self.emit(.paymentIntentExpired, key: intent.id, Self.intentEventData(intent), now: now, db)
+                try await Self.emit(.paymentIntentExpired, key: intent.id, try Self.intentEventData(intent), now: now, db)
             }
             return expired
         }
     }
 
     /// Event data of an intent that changed status; a partial amount stays visible.
-    static func intentEventData(_ intent: PaymentIntent) -> String {
-        #"{"payment_intent":"\#(intent.id)","status":"\#(intent.status.rawValue)","customer":"\#(intent.customerID)","asset":"\#(intent.assetID)","amount":"\#(intent.amount)","amount_received":"\#(intent.amountReceived)"}"#
+    static func intentEventData(_ intent: PaymentIntent) throws -> String {
+        #"{"payment_intent":"\#(intent.id)","status":"\#(intent.status.rawValue)","customer":"\#(intent.customerID)","asset":"\#(intent.assetID)","amount":"\#(try decimal(intent.amount, intent.assetID))","amount_received":"\#(try decimal(intent.amountReceived, intent.assetID))"}"#
     }
 }

@@ -82,14 +82,14 @@ extension SQLStore {
                         "UPDATE deposits SET status = 'orphaned', updated_at = $1 WHERE id = $2", [.int(now), .text(deposit.id)])
                     guard deposit.status == .pending else { continue }
                     let gone = deposit.with(status: .orphaned)
-                    try await Self.emit(.depositOrphaned, key: key, Self.depositEventData(gone), now: now, db)
+                    try await Self.emit(.depositOrphaned, key: key, try Self.depositEventData(gone), now: now, db)
                     orphaned.append(gone)
                 case .confirmed:
                     // Credited money is not taken back silently: flag it and tell the merchant.
                     guard try row.optionalInt(13) == nil else { continue }
                     _ = try await db.query(
                         "UPDATE deposits SET reversed_at = $1, updated_at = $1 WHERE id = $2", [.int(now), .text(deposit.id)])
-                    try await Self.emit(.depositReversed, key: key, Self.depositEventData(deposit), now: now, db)
+                    try await Self.emit(.depositReversed, key: key, try Self.depositEventData(deposit), now: now, db)
                     reversed.append(deposit)
                 case .orphaned:
                     continue

@@ -151,7 +151,7 @@ import Testing
             #expect(try await c.call(.get, "/v1/events", key: h.serviceKey).status == .forbidden)
             let events = try await c.call(.get, "/v1/events", key: h.operatorKey)
             #expect(events.data.map { $0["type"] as? String } == ["deposit.detected", "customer.balance_credited", "deposit.confirmed"])
-            #expect((events.data.last?["data"] as? [String: Any])?["amount"] as? String == "12500000")
+            #expect((events.data.last?["data"] as? [String: Any])?["amount"] as? String == "12.5")
         }
     }
 
