@@ -1,0 +1,107 @@
+"""A `lodestone serve` process for peer tests: its own wallet, database, API key and port."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+BIN = os.environ.get("LODESTONE_BIN", ".build/debug/lodestone")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lodestone:
+    """A development wallet and an operator key in `workdir`; `start()` serves it, `config` is YAML text."""
+
+    def __init__(self, workdir, config=None):
+        self.workdir = str(workdir)
+        self.env = dict(os.environ, LODESTONE_SEED_PASSPHRASE="peer-test-only-passphrase")
+        self.database = f"sqlite://{self.workdir}/lodestone.sqlite"
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.config_path = None
+        if config is not None:
+            self.write_config(config)
+        subprocess.run([BIN, "keys", "init", "--development", "--database", self.database], env=self.env, check=True,
+                       capture_output=True)
+        self.key = subprocess.run([BIN, "apikey", "create", "--role", "operator", "--name", "peer-test", "--database",
+                                   self.database], env=self.env, check=True, capture_output=True, text=True).stdout.strip()
+        self.process = None
+        self.log_path = os.path.join(self.workdir, "serve.log")
+
+    def write_config(self, text):
+        """Replaces the YAML configuration the next start reads."""
+        self.config_path = os.path.join(self.workdir, "lodestone.yaml")
+        with open(self.config_path, "w") as f:
+            f.write(text)
+
+    def start(self):
+        args = [BIN, "serve", "--database", self.database, "--port", str(self.port)]
+        if self.config_path:
+            args += ["--config", self.config_path]
+        log = open(self.log_path, "a")
+        self.process = subprocess.Popen(args, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"serve exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                urllib.request.urlopen(self.base + "/healthz", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("serve did not answer /healthz within 60 s:\n" + self.log_tail())
+
+    def stop(self):
+        """SIGTERM; returns the exit status."""
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=30)
+
+    def kill(self):
+        """SIGKILL: a crash, with no chance to finish anything."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+    def log_tail(self, lines=60):
+        with open(self.log_path) as f:
+            return "".join(f.readlines()[-lines:])
+
+    def call(self, method, path, body=None):
+        """(status, decoded JSON body)."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers={
+            "Authorization": f"Bearer {self.key}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return answer.status, json.loads(answer.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def get(self, path):
+        status, body = self.call("GET", path)
+        assert status == 200, f"GET {path}: {status} {body}"
+        return body
+
+    def post(self, path, body):
+        status, answer = self.call("POST", path, body)
+        assert status in (200, 201, 202), f"POST {path}: {status} {answer}"
+        return answer
+
+    def every(self, path):
+        """All items of a paged list."""
+        items, page = [], 1
+        separator = "&" if "?" in path else "?"
+        while True:
+            body = self.get(f"{path}{separator}page={page}&page_size=100")
+            items += body["data"]
+            if page * body["page_size"] >= body["total"]:
+                return items
+            page += 1
