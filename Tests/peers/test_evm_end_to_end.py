@@ -1,0 +1,316 @@
+"""`lodestone serve` watching a real EVM: py-evm served over HTTP JSON-RPC, ERC-20 tokens compiled by vyper.
+
+The token's runtime code sits in the devnet's genesis at the mainnet USDT and USDC addresses, so
+Lodestone watches exactly the contracts it ships with (the devnet answers `eth_chainId` 1).
+
+The story: 50 customers with payment intents in ETH, USDT and USDC; 100 deposits that pay them
+exactly, short, over, in two parts, or with no intent at all, plus dust, zero-value poisoning
+transfers and a reverted transfer. `serve` is killed (SIGKILL) in the middle of the scan and
+restarted. Then a reorg: a branch with two deposits is seen, reverted, and replaced by a longer
+branch in which one of those transactions is mined again in another block and the other never
+returns. Afterwards every intent and balance must equal what an independent model of the rules
+says, each deposit must be credited once, and every event must have reached a receiver that
+checks signatures.
+"""
+import os
+import random
+import subprocess
+import time
+from decimal import Decimal
+
+from eth_utils import function_signature_to_4byte_selector, to_canonical_address
+
+from evm_devnode import DevNode, DevNodeServer
+from lodestone_process import Lodestone
+from webhook_receiver import WebhookReceiver
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ETH, USDT, USDC = "ETH-Ethereum", "USDT-Ethereum", "USDC-Ethereum"
+CONFIRMATIONS = 3
+EVENT_TYPES = ["deposit.detected", "deposit.confirmed", "deposit.orphaned", "deposit.reversed",
+               "payment_intent.processing", "payment_intent.succeeded", "payment_intent.expired",
+               "payment_intent.canceled", "customer.balance_credited"]
+
+
+def config(rpc_url=None):
+    watch = ""
+    if rpc_url:
+        # Small steps and a request budget make the scan take long enough to be interrupted.
+        watch = (f", rpc: [\"{rpc_url}\"], start_block: 1, poll_seconds: 1, blocks_per_step: 4,"
+                 f" rpc_requests_per_second: 40, max_head_age_seconds: 86400")
+    return f"""
+rate_limit: {{requests: 100000, window_seconds: 60}}
+networks:
+  ethereum: {{enabled: true, account: 0{watch}}}
+assets:
+  {ETH}: {{confirmations: {CONFIRMATIONS}}}
+  {USDT}: {{confirmations: {CONFIRMATIONS}}}
+  {USDC}: {{confirmations: {CONFIRMATIONS}}}
+webhooks:
+  allow_private_urls: true
+"""
+
+
+def units(decimal_text, decimals):
+    value = Decimal(decimal_text) * (10 ** decimals)
+    assert value == value.to_integral_value(), decimal_text
+    return int(value)
+
+
+def text(base_units, decimals):
+    return str(Decimal(base_units) / (10 ** decimals))
+
+
+def call_data(signature, *args):
+    encoded = b"".join(a.to_bytes(32, "big") if isinstance(a, int) else bytes(12) + to_canonical_address(a) for a in args)
+    return function_signature_to_4byte_selector(signature) + encoded
+
+
+def wait_for(what, predicate, server, timeout=240):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}\n--- serve log ---\n{server.log_tail()}")
+
+
+class Ledger:
+    """The crediting rules, written independently of Lodestone: a confirmed deposit fills the
+    customer's open intents of its asset oldest first, each up to its amount; the rest is balance."""
+
+    def __init__(self):
+        self.intents = {}  # id -> {"customer", "asset", "amount", "received"}
+        self.order = []
+        self.balances = {}  # (customer, asset) -> base units
+
+    def open(self, intent_id, customer, asset, amount):
+        self.intents[intent_id] = {"customer": customer, "asset": asset, "amount": amount, "received": 0}
+        self.order.append(intent_id)
+
+    def credit(self, customer, asset, amount):
+        for intent_id in self.order:
+            intent = self.intents[intent_id]
+            if intent["customer"] != customer or intent["asset"] != asset or amount == 0:
+                continue
+            take = min(intent["amount"] - intent["received"], amount)
+            intent["received"] += take
+            amount -= take
+        if amount:
+            self.balances[(customer, asset)] = self.balances.get((customer, asset), 0) + amount
+
+
+def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_path):
+    rng = random.Random(20261121)
+    runtime_code = subprocess.run(["vyper", "-f", "bytecode_runtime", os.path.join(HERE, "contracts", "Token.vy")],
+                                  capture_output=True, text=True, check=True).stdout.strip()
+
+    with WebhookReceiver() as receiver:
+        # Phase 1: the merchant sets up customers, addresses, intents and a webhook endpoint.
+        lodestone = Lodestone(tmp_path, config()).start()
+        assets = {a["id"]: a for a in lodestone.get("/v1/assets")["data"]}
+        decimals = {a: assets[a]["decimals"] for a in (ETH, USDT, USDC)}
+        contracts = {USDT: assets[USDT]["contract"], USDC: assets[USDC]["contract"]}
+        endpoint = lodestone.post("/v1/webhook_endpoints", {"url": receiver.url, "events": EVENT_TYPES})
+        receiver.secret = endpoint["secret"]
+
+        ledger = Ledger()
+        customers, addresses, plan = [], {}, []
+        kinds = ["exact", "under", "over", "split", "none"]
+        for i in range(50):
+            customer = lodestone.post("/v1/customers", {"external_id": f"customer-{i}"})["id"]
+            customers.append(customer)
+            addresses[customer] = lodestone.post(f"/v1/customers/{customer}/addresses", {"network": "ethereum"})["address"]
+            asset, other = [(ETH, USDT), (USDT, USDC), (USDC, ETH)][i % 3]
+            kind = kinds[i % 5]
+
+            def amount(a):
+                return rng.randint(10_000, 2_000_000) * 10**12 if a == ETH else rng.randint(100, 50_000) * 10**4
+
+            owed = 0
+            for _ in range(2 if i % 7 == 0 and kind != "none" else 1):
+                if kind == "none":
+                    break
+                value = amount(asset)
+                intent = lodestone.post("/v1/payment_intents", {
+                    "asset": asset, "amount": text(value, decimals[asset]), "customer": customer,
+                    "merchant_order_id": f"order-{i}-{len(ledger.order)}", "expires_in": 86400})
+                assert intent["status"] == "requires_payment"
+                ledger.open(intent["id"], customer, asset, value)
+                owed += value
+            if kind == "exact":
+                payments = [owed]
+            elif kind == "under":
+                payments = [owed * 3 // 5]
+            elif kind == "over":
+                payments = [owed * 3 // 2]
+            elif kind == "split":
+                payments = [owed * 2 // 5, owed - owed * 2 // 5]
+            else:
+                payments = [amount(asset)]
+            plan += [(customer, asset, p) for p in payments]
+            if kind != "split":
+                plan.append((customer, other, amount(other)))
+        assert len(plan) == 100
+        assert lodestone.stop() == 0
+
+        # Phase 2: the deposits are mined on a real EVM, with noise that must never be credited.
+        node = DevNode(chain_id=1, contracts={contracts[t]: bytes.fromhex(runtime_code[2:]) for t in contracts})
+        for sender in range(len(node.senders)):
+            for token in (USDT, USDC):
+                node.send(sender, contracts[token], payload=call_data("mint(address,uint256)",
+                                                                       node.senders[sender].address, 10**12))
+        node.mine()
+
+        def pay(sender, customer, asset, value):
+            to = addresses[customer]
+            if asset == ETH:
+                return node.send(sender, to, value=value)
+            return node.send(sender, contracts[asset], payload=call_data("transfer(address,uint256)", to, value))
+
+        noise = [("dust", customers[1], ETH, 999), ("dust", customers[2], ETH, 10**12 - 1),
+                 ("zero", customers[3], USDT, 0), ("zero", customers[4], USDC, 0),
+                 ("reverts", customers[5], USDT, 10**15)]
+        schedule = [("pay",) + p for p in plan] + noise
+        rng.shuffle(schedule)
+        sent = {}  # tx hash -> (customer, asset, value)
+        ignored, reverted = set(), set()
+        while schedule:
+            for _ in range(min(len(schedule), rng.randint(0, 4))):
+                kind, customer, asset, value = schedule.pop()
+                _, tx_hash = pay(rng.randrange(len(node.senders)), customer, asset, value)
+                if kind == "pay":
+                    sent[tx_hash] = (customer, asset, value)
+                elif kind == "reverts":
+                    reverted.add(tx_hash)
+                else:
+                    ignored.add(tx_hash)
+            node.mine()
+        node.mine(CONFIRMATIONS)
+        for tx_hash in sent:
+            assert node.receipt_status(tx_hash) == 1
+        for tx_hash in reverted:
+            assert node.receipt_status(tx_hash) == 0
+        for customer, asset, value in plan:
+            ledger.credit(customer, asset, value)
+
+        with DevNodeServer(node) as rpc:
+            lodestone.write_config(config(rpc.url))
+
+            def deposits():
+                return lodestone.every("/v1/deposits")
+
+            def seen():
+                return lodestone.get("/v1/deposits?page_size=1")["total"]
+
+            # Phase 3: serve scans from block 1 and is killed in the middle of it.
+            lodestone.start()
+            at_kill = wait_for("a scan in progress", lambda: seen() >= 25 and seen(), lodestone)
+            lodestone.kill()
+            print(f"killed with {at_kill} deposits recorded")
+            assert at_kill < len(sent) + len(ignored), f"the scan finished before the kill ({at_kill} deposits)"
+            lodestone.start()
+
+            def all_settled():
+                rows = deposits()
+                confirmed = [d for d in rows if d["status"] == "confirmed"]
+                return rows if len(confirmed) == len(sent) else None
+
+            rows = wait_for("every deposit confirmed", all_settled, lodestone)
+            assert sorted(d["tx_hash"] for d in rows) == sorted(list(sent) + list(ignored)), "each transfer is one deposit"
+            for d in rows:
+                if d["tx_hash"] in ignored:
+                    assert d["status"] == "ignored", d
+                else:
+                    customer, asset, value = sent[d["tx_hash"]]
+                    assert (d["customer"], d["asset"], units(d["amount"], decimals[asset])) == (customer, asset, value)
+                    assert d["address"] == addresses[customer] and d["network"] == "ethereum"
+                    assert d["position"] == (-1 if asset == ETH else 0), "native: -1; a token: its log's place in the transaction"
+
+            # Phase 4: a reorg. Branch A carries two deposits; B drops one and re-mines the other later.
+            k1, k2 = customers[4], customers[9]
+            intent = lodestone.post("/v1/payment_intents", {"asset": USDT, "amount": "40", "customer": k1,
+                                                            "expires_in": 86400})
+            ledger.open(intent["id"], k1, USDT, 40 * 10**6)
+            fork = node.snapshot()
+            _, dropped = pay(7, k1, USDT, 40 * 10**6)
+            replayed_raw, replayed = pay(8, k2, ETH, 3 * 10**17)
+            node.mine(CONFIRMATIONS - 1)
+
+            def pending_pair():
+                rows = {d["tx_hash"]: d for d in lodestone.every("/v1/deposits?status=pending")}
+                return rows if dropped in rows and replayed in rows else None
+
+            before = wait_for("branch A's deposits pending", pending_pair, lodestone)
+            assert lodestone.get(f"/v1/payment_intents/{intent['id']}")["status"] == "processing"
+            node.revert(fork)
+            node.mine()
+            node.submit(replayed_raw)
+            _, late = pay(6, k1, USDT, 15 * 10**6)
+            node.mine(CONFIRMATIONS + 2)
+            sent[replayed] = (k2, ETH, 3 * 10**17)
+            sent[late] = (k1, USDT, 15 * 10**6)
+            ledger.credit(k2, ETH, 3 * 10**17)
+            ledger.credit(k1, USDT, 15 * 10**6)
+
+            def reorg_settled():
+                rows = {d["tx_hash"]: d for d in deposits()}
+                done = rows.get(dropped, {}).get("status") == "orphaned" and all(
+                    rows.get(h, {}).get("status") == "confirmed" for h in (replayed, late))
+                return rows if done else None
+
+            after = wait_for("the reorg resolved", reorg_settled, lodestone)
+            assert after[replayed]["id"] == before[replayed]["id"], "a re-mined transaction is the same deposit"
+            assert after[replayed]["block_number"] == before[replayed]["block_number"] + 1
+            assert after[replayed]["block_hash"] != before[replayed]["block_hash"]
+            assert after[dropped]["id"] == before[dropped]["id"]
+            assert len(after) == len(sent) + len(ignored) + 1
+
+            # Phase 5: what the merchant sees equals the model, and every event reached the receiver.
+            for intent_id, expected in ledger.intents.items():
+                got = lodestone.get(f"/v1/payment_intents/{intent_id}")
+                want = "succeeded" if expected["received"] >= expected["amount"] else "requires_payment"
+                assert got["status"] == want, (got, expected)
+                assert units(got["amount_received"], decimals[expected["asset"]]) == expected["received"], (got, expected)
+            held = {ETH: 0, USDT: 0, USDC: 0}
+            for intent_id in ledger.intents:
+                got = lodestone.get(f"/v1/payment_intents/{intent_id}")
+                held[got["asset"]] += units(got["amount_received"], decimals[got["asset"]])
+            for customer in customers:
+                got = {b["asset"]: units(b["amount"], decimals[b["asset"]])
+                       for b in lodestone.get(f"/v1/customers/{customer}/balances")["data"]}
+                want = {asset: v for (c, asset), v in ledger.balances.items() if c == customer and v}
+                assert {a: v for a, v in got.items() if v} == want, customer
+                for asset, v in got.items():
+                    held[asset] += v
+            for asset in held:
+                assert held[asset] == sum(v for _, a, v in sent.values() if a == asset), f"{asset}: money appeared or vanished"
+
+            events = lodestone.every("/v1/events")
+            wait_for("every event delivered", lambda: set(receiver.received()) >= {e["id"] for e in events}, lodestone)
+            assert receiver.rejected == 0
+            received = receiver.received()
+            for event in events:
+                assert received[event["id"]]["type"] == event["type"]
+                assert received[event["id"]]["data"] == event["data"]
+            by_type = {}
+            for event in events:
+                by_type.setdefault(event["type"], []).append(event["data"])
+            confirmed_ids = [e["deposit"] for e in by_type["deposit.confirmed"]]
+            assert len(confirmed_ids) == len(set(confirmed_ids)) == len(sent), "one confirmation per deposit"
+            assert {e["deposit"] for e in by_type["deposit.orphaned"]} == {before[dropped]["id"], before[replayed]["id"]}
+            assert "deposit.reversed" not in by_type
+            assert intent["id"] in [e["payment_intent"] for e in by_type["payment_intent.processing"]]
+            succeeded = [e["payment_intent"] for e in by_type["payment_intent.succeeded"]]
+            assert sorted(succeeded) == sorted(i for i, x in ledger.intents.items() if x["received"] >= x["amount"])
+            credited = {}
+            for e in by_type["customer.balance_credited"]:
+                key = (e["customer"], e["asset"])
+                credited[key] = credited.get(key, 0) + units(e["amount"], decimals[e["asset"]])
+            assert credited == {k: v for k, v in ledger.balances.items() if v}
+            for event in events:
+                detail = lodestone.get(f"/v1/events/{event['id']}")
+                assert [d["status"] for d in detail["deliveries"]] == ["delivered"], detail
+
+            assert lodestone.stop() == 0, "serve did not shut down cleanly on SIGTERM"

@@ -1,0 +1,65 @@
+"""A merchant's webhook endpoint for peer tests: checks each delivery's signature as README.md shows."""
+import hashlib
+import hmac
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def verify(secret, header, raw_body, tolerance=300):
+    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
+    t = parts.get("t", "")
+    if not t.isdigit() or abs(time.time() - int(t)) > tolerance:
+        return False
+    expected = hmac.new(secret.encode(), t.encode() + b"." + raw_body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, parts.get("v1", ""))
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        receiver = self.server.receiver
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        valid = receiver.secret is not None and verify(receiver.secret, self.headers.get("Lodestone-Signature", ""), body)
+        with receiver.lock:
+            if valid:
+                receiver.deliveries.append(json.loads(body))
+            else:
+                receiver.rejected += 1
+        self.send_response(204 if valid else 400)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+class WebhookReceiver:
+    """Accepts (204) only correctly signed deliveries, keeps every one, counts the rest; a context manager."""
+
+    def __init__(self):
+        self.secret = None
+        self.lock = threading.Lock()
+        self.deliveries = []
+        self.rejected = 0
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.receiver = self
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hooks"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+
+    def received(self):
+        """Deliveries by event id (a redelivery replaces an earlier copy, as a receiver deduplicates)."""
+        with self.lock:
+            return {d["id"]: d for d in self.deliveries}
