@@ -5,18 +5,22 @@ logs per receipt instead of per block, reports a chain id of its own, and finds 
 scanning every block back from the head. This server therefore uses eth-tester only to build the
 chain and mine, and answers every read straight from py-evm's chain database.
 
-Run it alone to point a local `lodestone serve` at a real EVM:
-    python3 Tests/peers/evm_devnode.py --port 8545
+Run it alone to point a local `lodestone serve` at a real EVM (with the test token at USDT's address):
+    python3 Tests/peers/evm_devnode.py --port 8545 --token 0xdAC17F958D2ee523a2206206994597C13D831ec7
 """
 import argparse
 import json
+import os
 import socket
+import subprocess
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from eth_account import Account
 from eth_tester.backends.pyevm.main import PyEVMBackend, generate_genesis_state_for_keys, get_default_account_keys
 from eth_utils import to_canonical_address, to_checksum_address
+
+from background_http import BackgroundHTTPServer
 
 TRANSFER_TOPIC = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
 GAS_PRICE = 50 * 10**9
@@ -55,8 +59,9 @@ class DevNode:
     that many blocks. Every method takes `lock`, so tests may drive the chain while it is served.
     """
 
-    def __init__(self, chain_id=1, contracts=None, funded_accounts=10, finality_depth=32):
+    def __init__(self, chain_id=1, contracts=None, funded_accounts=10, finality_depth=32, automine=False):
         self.chain_id = chain_id
+        self.automine = automine
         self.finality_depth = finality_depth
         self.lock = threading.RLock()
         keys = get_default_account_keys(quantity=funded_accounts)
@@ -261,6 +266,19 @@ class DevNode:
                 return self._receipt(bytes.fromhex(params[0][2:]))
             if method == "eth_getLogs":
                 return self._get_logs(params[0] if params else None)
+            # What development nodes (Hardhat, Ganache) add, for driving the chain from outside.
+            if method == "eth_sendRawTransaction":
+                tx_hash = self.submit(bytes.fromhex(params[0][2:]))
+                if self.automine:
+                    self.mine()
+                return tx_hash
+            if method == "evm_mine":
+                return quantity(self.mine(int(params[0], 16) if params else 1))
+            if method == "evm_snapshot":
+                return data(self.snapshot())
+            if method == "evm_revert":
+                self.revert(bytes.fromhex(params[0][2:]))
+                return True
         raise RPCFault(-32601, f"the method {method} does not exist/is not available")
 
 
@@ -285,6 +303,8 @@ class _Handler(BaseHTTPRequestHandler):
             return {"jsonrpc": "2.0", "id": request.get("id"), "error": {"code": fault.code, "message": fault.message}}
         except (IndexError, KeyError, TypeError, ValueError) as error:
             return {"jsonrpc": "2.0", "id": request.get("id"), "error": {"code": -32602, "message": str(error)}}
+        except Exception as error:  # py-evm's own errors, e.g. a transaction it refuses
+            return {"jsonrpc": "2.0", "id": request.get("id"), "error": {"code": -32000, "message": str(error)}}
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -301,33 +321,32 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
 
-class DevNodeServer:
+class DevNodeServer(BackgroundHTTPServer):
     """Serves a DevNode on 127.0.0.1 from a background thread; use as a context manager."""
 
     def __init__(self, node, port=0):
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
-        self.httpd.daemon_threads = True
+        super().__init__(_Handler, port)
         self.httpd.node = node
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
+        self.url = f"http://127.0.0.1:{self.port}"
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8545)
     parser.add_argument("--chain-id", type=int, default=1)
+    parser.add_argument("--token", action="append", default=[], metavar="ADDRESS",
+                        help="place contracts/Token.vy (compiled by vyper) at this address; repeatable")
     args = parser.parse_args()
-    with DevNodeServer(DevNode(chain_id=args.chain_id), port=args.port) as server:
-        print(f"serving chain id {args.chain_id} on {server.url}; accounts:")
-        for account in server.httpd.node.senders:
+    contracts = {}
+    if args.token:
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "contracts", "Token.vy")
+        code = subprocess.run(["vyper", "-f", "bytecode_runtime", source], capture_output=True, text=True, check=True)
+        contracts = {address: bytes.fromhex(code.stdout.strip()[2:]) for address in args.token}
+    node = DevNode(chain_id=args.chain_id, contracts=contracts, automine=True)
+    with DevNodeServer(node, port=args.port) as server:
+        print(f"chain id {args.chain_id} on {server.url}; eth_sendRawTransaction mines a block"
+              f" (sign with chain id {node.chain.chain_id}, the one py-evm checks).")
+        print("Funded accounts (eth-tester's public test keys 0x…01 to 0x…0a, never for real funds):")
+        for account in node.senders:
             print(" ", account.address)
         threading.Event().wait()

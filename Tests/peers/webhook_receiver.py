@@ -4,7 +4,9 @@ import hmac
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from background_http import BackgroundHTTPServer
 
 
 def verify(secret, header, raw_body, tolerance=300):
@@ -36,28 +38,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
 
-class WebhookReceiver:
+class WebhookReceiver(BackgroundHTTPServer):
     """Accepts (204) only correctly signed deliveries, keeps every one, counts the rest; a context manager."""
 
     def __init__(self):
+        super().__init__(_Handler)
         self.secret = None
         self.lock = threading.Lock()
         self.deliveries = []
         self.rejected = 0
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.httpd.daemon_threads = True
         self.httpd.receiver = self
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hooks"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
+        self.url = f"http://127.0.0.1:{self.port}/hooks"
 
     def received(self):
         """Deliveries by event id (a redelivery replaces an earlier copy, as a receiver deduplicates)."""
