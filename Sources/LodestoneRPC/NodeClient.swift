@@ -3,6 +3,7 @@ public import Foundation
 public import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Calls one network's nodes: JSON-RPC (single and batched) and plain HTTP JSON APIs, over several
 /// endpoints with failover, per-endpoint rate limits, timeouts, and retries with backoff and jitter.
@@ -16,6 +17,7 @@ public struct NodeClient: Sendable {
     let retry: RetryPolicy
     let maxResponseBytes: Int
     let logger: Logger
+    let batching = BatchSupport(retryAfter: .seconds(600))
 
     /// A client over `endpoints` (in preference order).
     public init(
@@ -74,7 +76,8 @@ public struct NodeClient: Sendable {
         }
     }
 
-    /// Calls `method` once per parameter list in JSON-RPC batches of at most `batchSize`, results in order.
+    /// Calls `method` once per parameter list in JSON-RPC batches of at most `batchSize`, results in
+    /// order. A node that refuses batches is called one request at a time instead.
     public func batch<R: Decodable & Sendable>(_ method: String, _ paramLists: [[JSONParam]], as: R.Type = R.self, batchSize: Int = 50)
         async throws -> [R]
     {
@@ -83,14 +86,37 @@ public struct NodeClient: Sendable {
         var start = 0
         while start < paramLists.count {
             let chunk = Array(paramLists[start..<min(start + batchSize, paramLists.count)])
-            let body = try JSONEncoder().encode(chunk.enumerated().map { RPCRequest(id: $0.offset, method: method, params: $0.element) })
-            let part = try await send(path: "", body: body) { endpoint, data in
-                try Self.decodeBatch(data, count: chunk.count, as: R.self, method: method, endpoint: endpoint)
-            }
-            results += part
             start += chunk.count
+            if !batching.refused {
+                let body = try JSONEncoder().encode(chunk.enumerated().map { RPCRequest(id: $0.offset, method: method, params: $0.element) })
+                do {
+                    results += try await send(path: "", body: body) { endpoint, data in
+                        try Self.decodeBatch(data, count: chunk.count, as: R.self, method: method, endpoint: endpoint)
+                    }
+                    continue
+                } catch let refusal as RPCError {
+                    guard case .batchRefused = refusal else { throw refusal }
+                    batching.markRefused()
+                    logger.warning(
+                        "node refuses JSON-RPC batches; calling one request at a time",
+                        metadata: ["network": "\(network)", "error": "\(refusal)", "retry_batches_in": "\(batching.retryAfter)"])
+                }
+            }
+            results += try await oneByOne(method, chunk, as: R.self)
         }
         return results
+    }
+
+    /// The calls of a refused batch as single requests, concurrently (the rate limit paces them), in order.
+    func oneByOne<R: Decodable & Sendable>(_ method: String, _ paramLists: [[JSONParam]], as: R.Type) async throws -> [R] {
+        try await withThrowingTaskGroup(of: (Int, R).self) { group in
+            for (i, params) in paramLists.enumerated() {
+                group.addTask { (i, try await call(method, params, as: R.self)) }
+            }
+            var byIndex: [Int: R] = [:]
+            for try await (i, value) in group { byIndex[i] = value }
+            return paramLists.indices.map { byIndex[$0]! }
+        }
     }
 
     /// The same call on every endpoint separately (start-up checks such as `eth_chainId`).
@@ -257,7 +283,7 @@ public struct NodeClient: Sendable {
         do { envelopes = try JSONDecoder().decode([Envelope<R>].self, from: data) } catch {
             // A node that refuses batches answers with a single error object.
             if let single = try? JSONDecoder().decode(Envelope<R>.self, from: data), let e = single.error {
-                throw RPCError.rpc(endpoint: endpoint, code: e.code, message: e.message)
+                throw RPCError.batchRefused(endpoint: endpoint, code: e.code, message: e.message)
             }
             throw RPCError.malformed(endpoint: endpoint, "\(method) batch: \(describe(error))")
         }
@@ -283,6 +309,18 @@ public struct NodeClient: Sendable {
     static func path(_ keys: [any CodingKey]) -> String {
         keys.isEmpty ? "top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
     }
+}
+
+/// Whether the network's nodes currently take JSON-RPC batches. After a refusal calls go one by
+/// one; batches are tried again later, because the refusing endpoint may have been failed over.
+final class BatchSupport: Sendable {
+    let retryAfter: Duration
+    private let refusedUntil = Mutex<ContinuousClock.Instant?>(nil)
+
+    init(retryAfter: Duration) { self.retryAfter = retryAfter }
+
+    var refused: Bool { refusedUntil.withLock { until in until.map { ContinuousClock.now < $0 } ?? false } }
+    func markRefused() { refusedUntil.withLock { $0 = ContinuousClock.now + retryAfter } }
 }
 
 extension Duration {

@@ -11,6 +11,8 @@ public enum RPCError: Error, Sendable, CustomStringConvertible, Equatable {
     case malformed(endpoint: String, String)
     /// The node answered with a JSON-RPC error object.
     case rpc(endpoint: String, code: Int, message: String)
+    /// The node answered a batch with one error object: it does not take batches.
+    case batchRefused(endpoint: String, code: Int, message: String)
     /// The node answered `null` for something that must exist (a lagging node).
     case missing(endpoint: String, String)
     /// Every endpoint failed; the last failure of each.
@@ -22,7 +24,7 @@ public enum RPCError: Error, Sendable, CustomStringConvertible, Equatable {
     public var isRetryable: Bool {
         switch self {
         case .timeout, .transport, .http, .malformed, .missing: return true
-        case .rpc, .exhausted, .wrongChain: return false
+        case .rpc, .batchRefused, .exhausted, .wrongChain: return false
         }
     }
 
@@ -33,6 +35,7 @@ public enum RPCError: Error, Sendable, CustomStringConvertible, Equatable {
         case .http(let e, let status): return "\(e): HTTP \(status)"
         case .malformed(let e, let why): return "\(e): malformed answer: \(why)"
         case .rpc(let e, let code, let message): return "\(e): JSON-RPC error \(code): \(message)"
+        case .batchRefused(let e, let code, let message): return "\(e): refuses JSON-RPC batches (\(code): \(message))"
         case .missing(let e, let what): return "\(e): no \(what) (node behind?)"
         case .exhausted(let errors): return "all endpoints failed: " + errors.map(\.description).joined(separator: "; ")
         case .wrongChain(let e, let expected, let actual): return "\(e): serves chain \(actual), expected \(expected)"

@@ -25,6 +25,7 @@ final class EndpointBehaviour: Sendable {
         var maxLogRange: Int64? = nil
         var droppedLogBlocks: Set<Int64> = []
         var refusesBatches = false
+        var refusedBatches = 0
         var wrongLogBlockHash = false
         var requests = 0
     }
@@ -49,6 +50,9 @@ final class EndpointBehaviour: Sendable {
     /// Gives logs a block hash their block does not have (a node answering from two branches).
     func wrongLogBlockHash(_ on: Bool) { state.withLock { $0.wrongLogBlockHash = on } }
     var refusesBatches: Bool { state.withLock { $0.refusesBatches } }
+    /// How many batches were refused.
+    var refusedBatches: Int { state.withLock { $0.refusedBatches } }
+    func countRefusedBatch() { state.withLock { $0.refusedBatches += 1 } }
     var givesWrongLogBlockHash: Bool { state.withLock { $0.wrongLogBlockHash } }
 
     var requests: Int { state.withLock { $0.requests } }
@@ -90,6 +94,7 @@ enum DevnetServer {
             let payload = try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))
             let answer: Any
             if payload is [Any], behaviour.refusesBatches {
+                behaviour.countRefusedBatch()
                 answer = ["jsonrpc": "2.0", "id": NSNull(), "error": ["code": -32600, "message": "batch requests are not supported"]]
             } else if let batch = payload as? [[String: Any]] {
                 var out: [Any] = []

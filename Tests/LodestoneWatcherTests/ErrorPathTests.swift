@@ -13,21 +13,22 @@ import Testing
 @Suite struct ErrorPathTests {
     static let token = ScanHarness.token
 
-    @Test func aNodeThatRefusesBatchesIsReportedWithItsOwnMessage() async throws {
+    @Test func aNodeThatRefusesBatchesIsCalledOneRequestAtATime() async throws {
         try await ScanHarness.with(.sqlite) { h in
+            let alice = try await h.customer()
             let chain = DevChain(chainID: 1)
-            await chain.mine(empty: 3)
+            await chain.mine([DevChain.native(to: alice.account, wei: wei("0.5"))])
+            await chain.mine([DevChain.token(Self.token, [(alice.account, units("7"))])])
+            await chain.mine(empty: 12)
             let behaviour = EndpointBehaviour()
             behaviour.refuseBatches()
             try await DevnetServer.with(chain, behaviour: behaviour) { url in
                 let scanner = await h.scanner(urls: [url])
-                _ = try await scanner.step()  // the anchor needs no batch
-                await #expect {
-                    _ = try await scanner.step()
-                } throws: { error in
-                    guard case RPCError.rpc(_, -32600, let message) = error else { return false }
-                    return message == "batch requests are not supported"
-                }
+                try await h.catchUp(scanner)
+                let deposits = try await h.deposits(alice.id)
+                #expect(deposits.map(\.amount).sorted() == [Amount(baseUnits: units("7")), Amount(baseUnits: wei("0.5"))])
+                #expect(deposits.allSatisfy { $0.status == .confirmed })
+                #expect(behaviour.refusedBatches >= 1, "the node was asked for a batch first")
             }
         }
     }
