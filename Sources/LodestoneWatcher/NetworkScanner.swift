@@ -57,6 +57,8 @@ public struct NetworkScanner: Sendable {
     }
 
     var network: NetworkID { source.network }
+    /// The store marker holding the last block the back-up pass has re-read.
+    var recheckMarker: String { "recheck.\(network.rawValue)" }
 
     /// One step: anchor, advance, or roll back.
     public func step() async throws -> Outcome {
@@ -65,6 +67,8 @@ public struct NetworkScanner: Sendable {
             let start = max(1, settings.startBlock ?? head.block.number)
             let anchor = try await source.block(at: start - 1)
             _ = try await store.commitScan(ScanCommit(network: network, previous: nil, blocks: [anchor], deposits: []), now: now())
+            // The back-up pass starts where the scan starts: earlier blocks were never watched.
+            try await store.setMarker(name: recheckMarker, value: anchor.number)
             logger.info("scanning starts", metadata: ["network": "\(network)", "block": "\(start)"])
             return .advanced(to: anchor.number, deposits: 0)
         }
@@ -195,24 +199,27 @@ public struct NetworkScanner: Sendable {
     @discardableResult
     public func recheck() async throws -> Int {
         guard let depth = settings.recheckDepth, let tip = try await store.scanCursor(network: network) else { return 0 }
-        let marker = "recheck.\(network.rawValue)"
         let finalTip = tip.number - depth
-        guard let done = try await store.marker(name: marker) else {
-            try await store.setMarker(name: marker, value: finalTip)
+        guard let done = try await store.marker(name: recheckMarker) else {
+            // Scanning began before this marker existed: start at the final tip (never below block 0).
+            try await store.setMarker(name: recheckMarker, value: max(0, finalTip))
             return 0
         }
         guard done < finalTip else { return 0 }
         try await watchList.refresh()
         let range = (done + 1)...min(finalTip, done + max(1, settings.blocksPerStep) * 4)
         let transfers = try await source.rescan(range, watching: watchList)
+        var onScannedChain: [ObservedTransfer] = []
         for t in transfers {
-            // Only blocks still known to be on the scanned chain are trusted.
-            guard let stored = try await store.chainBlock(network: network, number: t.blockNumber), stored.hash == t.blockHash else {
+            // A block the scan never stored was never watched; a stored one must be the block read.
+            guard let stored = try await store.chainBlock(network: network, number: t.blockNumber) else { continue }
+            guard stored.hash == t.blockHash else {
                 throw ChainSourceError.inconsistent("back-up pass read block \(t.blockNumber) with another hash")
             }
+            onScannedChain.append(t)
         }
         var found = 0
-        for scanned in try await observations(transfers) {
+        for scanned in try await observations(onScannedChain) {
             let (deposit, created) = try await store.recordDeposit(scanned.observation, minimum: scanned.minimum, now: now())
             if created {
                 found += 1
@@ -221,7 +228,7 @@ public struct NetworkScanner: Sendable {
                     metadata: ["network": "\(network)", "deposit": "\(deposit.id)", "tx": "\(deposit.txHash)"])
             }
         }
-        try await store.setMarker(name: marker, value: range.upperBound)
+        try await store.setMarker(name: recheckMarker, value: range.upperBound)
         return found
     }
 

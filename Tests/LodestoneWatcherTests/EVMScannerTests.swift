@@ -218,7 +218,6 @@ import Testing
                 var settings = ScanSettings.test
                 settings.recheckDepth = 5
                 let scanner = await h.scanner(urls: [url], settings: settings)
-                try await h.store.setMarker(name: "recheck.ethereum", value: 0)
                 try await h.catchUp(scanner)
                 #expect(try await h.deposits(alice.id).isEmpty)
                 behaviour.dropLogs(ofBlocks: [])
@@ -226,6 +225,46 @@ import Testing
                 #expect(try await scanner.recheck() == 0)
                 try await scanner.track()
                 #expect(try await h.deposits(alice.id).map(\.status) == [.confirmed])
+            }
+        }
+    }
+
+    @Test func backUpPassStaysWithinTheBlocksTheScanWatched() async throws {
+        try await ScanHarness.with(.sqlite) { h in
+            let alice = try await h.customer()
+            let chain = DevChain(chainID: 1)
+            await chain.mine(empty: 3)
+            await chain.mine([DevChain.token(Self.token, [(alice.account, units("4"))])])  // block 4, before the start
+            await chain.mine(empty: 8)
+            try await DevnetServer.with(chain) { url in
+                var settings = ScanSettings.test
+                settings.startBlock = 5
+                settings.recheckDepth = 10
+                let scanner = await h.scanner(urls: [url], settings: settings)
+                try await h.catchUp(scanner)
+                #expect(try await scanner.recheck() == 0)  // caught up, as the run loop does
+                await chain.mine(empty: 20)
+                try await h.catchUp(scanner)
+                while try await h.store.marker(name: "recheck.ethereum") ?? 0 < 22 { #expect(try await scanner.recheck() == 0) }
+                #expect(try await h.deposits(alice.id).isEmpty, "block 4 was before the configured start")
+            }
+        }
+    }
+
+    @Test func backUpPassWaitsOnAChainShorterThanItsDepth() async throws {
+        try await ScanHarness.with(.sqlite) { h in
+            let chain = DevChain(chainID: 1)
+            await chain.mine(empty: 6)
+            try await DevnetServer.with(chain) { url in
+                var settings = ScanSettings.test
+                settings.recheckDepth = 300
+                let scanner = await h.scanner(urls: [url], settings: settings)
+                for _ in 0..<3 {
+                    try await h.catchUp(scanner)
+                    #expect(try await scanner.recheck() == 0)
+                    await chain.mine(empty: 2)
+                }
+                #expect(try await h.store.marker(name: "recheck.ethereum") == 0)
             }
         }
     }
