@@ -14,6 +14,7 @@ checks signatures.
 """
 import os
 import random
+import re
 import subprocess
 import time
 from decimal import Decimal
@@ -314,3 +315,6 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
                 assert [d["status"] for d in detail["deliveries"]] == ["delivered"], detail
 
             assert lodestone.stop() == 0, "serve did not shut down cleanly on SIGTERM"
+            with open(lodestone.log_path) as log:
+                errors = [line for line in log if re.match(r"\S+ (error|critical) ", line)]
+            assert not errors, "".join(errors[:10])
