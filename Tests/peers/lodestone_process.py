@@ -1,4 +1,5 @@
 """A `lodestone serve` process for peer tests: its own wallet, database, API key and port."""
+import glob
 import json
 import os
 import signal
@@ -6,7 +7,9 @@ import socket
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import uuid
 
 BIN = os.environ.get("LODESTONE_BIN", ".build/debug/lodestone")
 
@@ -18,12 +21,13 @@ def free_port():
 
 
 class Lodestone:
-    """A development wallet and an operator key in `workdir`; `start()` serves it, `config` is YAML text."""
+    """A development wallet and an operator key in `database` (SQLite in `workdir` by default);
+    `start()` serves it; `config` is YAML text."""
 
-    def __init__(self, workdir, config=None):
+    def __init__(self, workdir, config=None, database=None):
         self.workdir = str(workdir)
         self.env = dict(os.environ, LODESTONE_SEED_PASSPHRASE="peer-test-only-passphrase")
-        self.database = f"sqlite://{self.workdir}/lodestone.sqlite"
+        self.database = database or f"sqlite://{self.workdir}/lodestone.sqlite"
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.config_path = None
@@ -105,3 +109,20 @@ class Lodestone:
             if page * body["page_size"] >= body["total"]:
                 return items
             page += 1
+
+
+def fresh_postgres_database():
+    """A new, empty database on the test PostgreSQL server (scripts/with-postgres), as a URL; None without one.
+
+    Fails instead when LODESTONE_REQUIRE_POSTGRES is set, so CI cannot skip PostgreSQL silently.
+    """
+    url = os.environ.get("LODESTONE_TEST_POSTGRES_URL")
+    if not url:
+        assert not os.environ.get("LODESTONE_REQUIRE_POSTGRES"), "LODESTONE_REQUIRE_POSTGRES is set but no test PostgreSQL is"
+        return None
+    parts = urllib.parse.urlsplit(url)
+    name = f"lodestone_peer_{uuid.uuid4().hex[:12]}"
+    createdb = sorted(glob.glob("/usr/lib/postgresql/*/bin/createdb"))[-1]
+    subprocess.run([createdb, "-h", parts.hostname, "-p", str(parts.port), "-U", parts.username, name], check=True,
+                   env=dict(os.environ, PGPASSWORD=parts.password or ""), capture_output=True)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))

@@ -19,10 +19,11 @@ import subprocess
 import time
 from decimal import Decimal
 
+import pytest
 from eth_utils import function_signature_to_4byte_selector, to_canonical_address
 
 from evm_devnode import DevNode, DevNodeServer
-from lodestone_process import Lodestone
+from lodestone_process import Lodestone, fresh_postgres_database
 from webhook_receiver import WebhookReceiver
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -102,14 +103,20 @@ class Ledger:
             self.balances[(customer, asset)] = self.balances.get((customer, asset), 0) + amount
 
 
-def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_path):
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_path, store):
+    database = None
+    if store == "postgres":
+        database = fresh_postgres_database()
+        if database is None:
+            pytest.skip("no test PostgreSQL (scripts/with-postgres provides one)")
     rng = random.Random(20261121)
     runtime_code = subprocess.run(["vyper", "-f", "bytecode_runtime", os.path.join(HERE, "contracts", "Token.vy")],
                                   capture_output=True, text=True, check=True).stdout.strip()
 
     with WebhookReceiver() as receiver:
         # Phase 1: the merchant sets up customers, addresses, intents and a webhook endpoint.
-        lodestone = Lodestone(tmp_path, config()).start()
+        lodestone = Lodestone(tmp_path, config(), database=database).start()
         assets = {a["id"]: a for a in lodestone.get("/v1/assets")["data"]}
         decimals = {a: assets[a]["decimals"] for a in (ETH, USDT, USDC)}
         contracts = {USDT: assets[USDT]["contract"], USDC: assets[USDC]["contract"]}
