@@ -166,10 +166,10 @@ class DevNode:
             "receiptsRoot": data(header.receipt_root), "transactions": txs,
         }
 
-    def _logs_json(self, block):
+    def _logs_json(self, block, receipts=None):
         """Every log of the block with its block-wide index, grouped by transaction index."""
         out, log_index = [], 0
-        for tx_index, (tx, receipt) in enumerate(zip(block.transactions, self._receipts(block))):
+        for tx_index, (tx, receipt) in enumerate(zip(block.transactions, receipts or self._receipts(block))):
             logs = []
             for log in receipt.logs:
                 logs.append({
@@ -199,7 +199,7 @@ class DevNode:
             "to": to_checksum_address(tx.to).lower() if tx.to else None,
             "status": quantity(1 if receipt.state_root == b"\x01" else 0),
             "cumulativeGasUsed": quantity(receipt.gas_used), "gasUsed": quantity(receipt.gas_used - previous),
-            "contractAddress": None, "logs": self._logs_json(block)[index], "type": "0x0",
+            "contractAddress": None, "logs": self._logs_json(block, receipts)[index], "type": "0x0",
         }
 
     def _get_logs(self, criteria):

@@ -214,7 +214,7 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
 
             # Phase 3: serve scans from block 1 and is killed in the middle of it.
             lodestone.start()
-            at_kill = wait_for("a scan in progress", lambda: seen() >= 25 and seen(), lodestone)
+            at_kill = wait_for("a scan in progress", lambda: (n := seen()) >= 25 and n, lodestone)
             lodestone.kill()
             print(f"killed with {at_kill} deposits recorded")
             assert at_kill < len(sent) + len(ignored), f"the scan finished before the kill ({at_kill} deposits)"
