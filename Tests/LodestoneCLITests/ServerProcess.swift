@@ -6,34 +6,56 @@ import Synchronization
 
 /// A `lodestone serve` child process on a free loopback port, with its log captured.
 final class ServerProcess: @unchecked Sendable {
-    let process = Process()
+    let process: Process
     let port: Int
-    private let log = LogBuffer()
+    private let log: LogBuffer
 
-    /// Starts `serve` with `arguments` (a `--port` is added) and waits until /healthz answers.
+    /// Starts `serve` with `arguments` (a `--port` is added) and waits until /healthz answers. A port
+    /// another process took in the meantime is given up for a new one.
     init(_ arguments: [String], environment: [String: String] = [:], waitForHealth: Bool = true) async throws {
-        port = Int.random(in: 20_000..<60_000)
+        for attempt in 1...5 {
+            // Below Linux's ephemeral range (32768 and up), where outgoing connections take their ports.
+            let port = Int.random(in: 20_000..<32_768)
+            let (process, log) = try Self.launch(["serve", "--port", String(port)] + arguments, environment: environment)
+            let ready = waitForHealth ? await Self.waitUntilHealthy(process, port: port) : true
+            if !ready, !process.isRunning, attempt < 5, log.text.contains("Address already in use") { continue }
+            (self.process, self.port, self.log) = (process, port, log)
+            guard ready else {
+                guard process.isRunning else { throw ServerError.exited(output) }
+                stop()
+                throw ServerError.notReady(output)
+            }
+            return
+        }
+        fatalError("unreachable: the last attempt returns or throws")
+    }
+
+    static func launch(_ arguments: [String], environment: [String: String]) throws -> (Process, LogBuffer) {
+        let process = Process()
         process.executableURL = CLI.binary
-        process.arguments = ["serve", "--port", String(port)] + arguments
+        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        let log = self.log
+        let log = LogBuffer()
         pipe.fileHandleForReading.readabilityHandler = { handle in
             log.append(String(decoding: handle.availableData, as: UTF8.self))
         }
         try process.run()
-        guard waitForHealth else { return }
+        return (process, log)
+    }
+
+    /// True once /healthz answers 200; false if the process exits or 10 s pass first.
+    static func waitUntilHealthy(_ process: Process, port: Int) async -> Bool {
         for _ in 0..<100 {
-            if let (status, _) = try? await request("GET", "/healthz"), status == 200 { return }
-            guard process.isRunning else { throw ServerError.exited(output) }
-            try await Task.sleep(for: .milliseconds(100))
+            if let (status, _) = try? await request(port: port, "GET", "/healthz"), status == 200 { return true }
+            guard process.isRunning else { return false }
+            try? await Task.sleep(for: .milliseconds(100))
         }
-        stop()
-        throw ServerError.notReady(output)
+        return false
     }
 
     enum ServerError: Error { case exited(String), notReady(String) }
@@ -42,6 +64,10 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Sends a request; returns status and parsed JSON body (if any).
     func request(_ method: String, _ path: String, key: String? = nil, json: String? = nil) async throws -> (Int, [String: Any]) {
+        try await Self.request(port: port, method, path, key: key, json: json)
+    }
+
+    static func request(port: Int, _ method: String, _ path: String, key: String? = nil, json: String? = nil) async throws -> (Int, [String: Any]) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
