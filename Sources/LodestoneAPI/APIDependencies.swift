@@ -28,6 +28,8 @@ public struct APIDependencies: Sendable {
     public let networks: [NetworkStatus]
     /// Per-key request limits.
     public let limiter: RateLimiter
+    /// Resolves API keys (shared so a revocation here takes effect at once).
+    public let authenticator: APIKeyAuthenticator
     /// Current time, unix milliseconds (a parameter so tests can move it).
     public let now: @Sendable () -> Int64
     /// The OpenAPI document served at `/openapi.yaml`.
@@ -47,6 +49,7 @@ public struct APIDependencies: Sendable {
         self.issuer = issuer
         self.networks = networks
         self.limiter = limiter
+        authenticator = APIKeyAuthenticator(store: store, now: now)
         self.now = now
         self.openAPIDocument = openAPIDocument
     }

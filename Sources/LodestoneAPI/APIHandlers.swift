@@ -11,30 +11,34 @@ struct APIHandlers: Sendable {
     var store: any Store { deps.store }
 
     func register(on b: inout APIRouterBuilder) {
-        b.add(.get, "/healthz") { _, _ in try await health() }
-        b.add(.get, "/openapi.yaml") { _, _ in openAPI() }
-        b.add(.get, "/v1/networks") { r, _ in try networks(r) }
-        b.add(.get, "/v1/assets") { r, _ in try await assets(r) }
-        b.add(.patch, "/v1/assets/:id") { r, c in try await patchAsset(r, c) }
-        b.add(.get, "/v1/audit_events") { r, c in try await auditEvents(r, c) }
-        b.add(.post, "/v1/customers") { r, c in try await createCustomer(r, c) }
-        b.add(.get, "/v1/customers") { r, _ in try await listCustomers(r) }
-        b.add(.get, "/v1/customers/:id") { r, c in try await getCustomer(r, c) }
-        b.add(.post, "/v1/customers/:id/addresses") { r, c in try await issueAddress(r, c) }
-        b.add(.get, "/v1/customers/:id/addresses") { r, c in try await customerAddresses(r, c) }
-        b.add(.get, "/v1/addresses/:address") { r, c in try await addressOwner(r, c) }
-        b.add(.post, "/v1/payment_intents") { r, c in try await createIntent(r, c) }
-        b.add(.get, "/v1/payment_intents") { r, _ in try await listIntents(r) }
-        b.add(.get, "/v1/payment_intents/:id") { r, c in try await getIntent(r, c) }
-        b.add(.post, "/v1/payment_intents/:id/cancel") { r, c in try await cancelIntent(r, c) }
-        b.add(.get, "/v1/deposits") { r, _ in try await listDeposits(r) }
-        b.add(.get, "/v1/customers/:id/balances") { r, c in try await customerBalances(r, c) }
-        b.add(.get, "/v1/events") { r, c in try await listEvents(r, c) }
-        b.add(.get, "/v1/events/:id") { r, c in try await getEvent(r, c) }
-        b.add(.post, "/v1/events/:id/redeliver") { r, c in try await redeliver(r, c) }
-        b.add(.post, "/v1/webhook_endpoints") { r, c in try await createWebhookEndpoint(r, c) }
-        b.add(.get, "/v1/webhook_endpoints") { r, c in try await listWebhookEndpoints(r, c) }
-        b.add(.delete, "/v1/webhook_endpoints/:id") { r, c in try await deleteWebhookEndpoint(r, c) }
+        b.addPublic(.get, "/healthz") { _, _ in try await health() }
+        b.addPublic(.get, "/openapi.yaml") { _, _ in openAPI() }
+        b.add(.get, "/v1/networks", .service) { r, _, _ in try networks(r) }
+        b.add(.get, "/v1/assets", .service) { r, _, _ in try await assets(r) }
+        b.add(.patch, "/v1/assets/:id", .operator) { r, c, k in try await patchAsset(r, c, k) }
+        b.add(.get, "/v1/audit_events", .operator) { r, _, _ in try await auditEvents(r) }
+        b.add(.get, "/v1/api_keys", .operator) { r, _, _ in try await listAPIKeys(r) }
+        b.add(.post, "/v1/api_keys", .operator) { r, c, k in try await createAPIKey(r, c, k) }
+        b.add(.delete, "/v1/api_keys/:id", .operator) { r, c, k in try await revokeAPIKey(r, c, k) }
+        b.add(.post, "/v1/customers", .service) { r, c, _ in try await createCustomer(r, c) }
+        b.add(.get, "/v1/customers", .service) { r, _, _ in try await listCustomers(r) }
+        b.add(.get, "/v1/customers/:id", .service) { r, c, _ in try await getCustomer(r, c) }
+        b.add(.post, "/v1/customers/:id/addresses", .service) { r, c, _ in try await issueAddress(r, c) }
+        b.add(.get, "/v1/customers/:id/addresses", .service) { r, c, _ in try await customerAddresses(r, c) }
+        b.add(.get, "/v1/addresses/:address", .service) { r, c, _ in try await addressOwner(r, c) }
+        b.add(.post, "/v1/payment_intents", .service) { r, c, _ in try await createIntent(r, c) }
+        b.add(.get, "/v1/payment_intents", .service) { r, _, _ in try await listIntents(r) }
+        b.add(.get, "/v1/payment_intents/:id", .service) { r, c, _ in try await getIntent(r, c) }
+        b.add(.post, "/v1/payment_intents/:id/cancel", .service) { r, c, _ in try await cancelIntent(r, c) }
+        b.add(.get, "/v1/deposits", .service) { r, _, _ in try await listDeposits(r) }
+        b.add(.get, "/v1/customers/:id/balances", .service) { r, c, _ in try await customerBalances(r, c) }
+        b.add(.get, "/v1/events", .operator) { r, _, _ in try await listEvents(r) }
+        b.add(.get, "/v1/events/:id", .operator) { r, c, _ in try await getEvent(r, c) }
+        b.add(.post, "/v1/events/:id/redeliver", .operator) { r, c, _ in try await redeliver(r, c) }
+        b.add(.post, "/v1/webhook_endpoints", .operator) { r, c, k in try await createWebhookEndpoint(r, c, k) }
+        b.add(.get, "/v1/webhook_endpoints", .operator) { r, _, _ in try await listWebhookEndpoints(r) }
+        b.add(.delete, "/v1/webhook_endpoints/:id", .operator) { r, c, k in try await deleteWebhookEndpoint(r, c, k) }
+        b.add(.post, "/v1/webhook_endpoints/:id/rotate_secret", .operator) { r, c, k in try await rotateWebhookSecret(r, c, k) }
     }
 
     // MARK: service
@@ -65,8 +69,7 @@ struct APIHandlers: Sendable {
         return try respond(DataBody(data: await deps.assets.all().map(AssetBody.init)))
     }
 
-    func patchAsset(_ r: Request, _ c: APIRequestContext) async throws -> Response {
-        try c.requireOperator()
+    func patchAsset(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         let id = try c.parameters.require("id")
         guard await deps.assets.asset(id: id) != nil else { throw APIError.notFound("asset \(id)", param: "id") }
         var request = r
@@ -75,13 +78,12 @@ struct APIHandlers: Sendable {
             throw APIError.missing("confirmations")
         }
         try body.rejectUnknownFields()
-        let caller = c.caller.map { "apikey:\($0.name)" } ?? "unknown"
         guard let previous = await deps.assets.setConfirmations(Int(confirmations), assetID: id) else {
             throw APIError.notFound("asset \(id)", param: "id")
         }
         do {
             try await store.setAssetConfirmations(
-                assetID: id, confirmations: Int(confirmations), previous: previous, actor: caller, now: deps.now())
+                assetID: id, confirmations: Int(confirmations), previous: previous, actor: caller.actor, now: deps.now())
         } catch {
             await deps.assets.setConfirmations(previous, assetID: id)
             throw error
@@ -89,8 +91,7 @@ struct APIHandlers: Sendable {
         return try respond(AssetBody(await deps.assets.asset(id: id)!))
     }
 
-    func auditEvents(_ r: Request, _ c: APIRequestContext) async throws -> Response {
-        try c.requireOperator()
+    func auditEvents(_ r: Request) async throws -> Response {
         var q = try QueryParameters(r)
         let (page, size) = try q.paging()
         try q.rejectUnknown()
@@ -282,8 +283,7 @@ struct APIHandlers: Sendable {
         return try respond(DataBody(data: items))
     }
 
-    func listEvents(_ r: Request, _ c: APIRequestContext) async throws -> Response {
-        try c.requireOperator()
+    func listEvents(_ r: Request) async throws -> Response {
         var q = try QueryParameters(r)
         let (page, size) = try q.paging()
         try q.rejectUnknown()
@@ -322,7 +322,6 @@ struct APIHandlers: Sendable {
     }
 
     func getEvent(_ r: Request, _ c: APIRequestContext) async throws -> Response {
-        try c.requireOperator()
         try QueryParameters(r).rejectUnknown()
         let id = try c.parameters.require("id")
         guard let event = try await store.event(id: id) else { throw APIError.notFound("event \(id)", param: "id") }
@@ -330,7 +329,6 @@ struct APIHandlers: Sendable {
     }
 
     func redeliver(_ r: Request, _ c: APIRequestContext) async throws -> Response {
-        try c.requireOperator()
         try QueryParameters(r).rejectUnknown()
         let id = try c.parameters.require("id")
         guard let event = try await store.event(id: id) else { throw APIError.notFound("event \(id)", param: "id") }
@@ -340,8 +338,7 @@ struct APIHandlers: Sendable {
 
     // MARK: webhook endpoints
 
-    func createWebhookEndpoint(_ r: Request, _ c: APIRequestContext) async throws -> Response {
-        try c.requireOperator()
+    func createWebhookEndpoint(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         var request = r
         var body = try await JSONBody.read(&request, context: c)
         let url = try body.requiredString("url", maxLength: 2048)
@@ -361,19 +358,17 @@ struct APIHandlers: Sendable {
             url: url, events: events, secret: WebhookSignature.newSecret(), now: deps.now())
         try await store.recordAudit(
             AuditEvent(
-                id: ResourceID.make("aud"), actor: c.caller.map { "apikey:\($0.name)" } ?? "unknown", action: "webhook_endpoint.create", target: endpoint.id,
+                id: ResourceID.make("aud"), actor: caller.actor, action: "webhook_endpoint.create", target: endpoint.id,
                 oldValue: nil, newValue: url, createdAt: deps.now()))
         return try respond(.created, WebhookEndpointBody(endpoint, showSecret: true))
     }
 
-    func listWebhookEndpoints(_ r: Request, _ c: APIRequestContext) async throws -> Response {
-        try c.requireOperator()
+    func listWebhookEndpoints(_ r: Request) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
         return try respond(DataBody(data: try await store.webhookEndpoints().map { WebhookEndpointBody($0, showSecret: false) }))
     }
 
-    func deleteWebhookEndpoint(_ r: Request, _ c: APIRequestContext) async throws -> Response {
-        try c.requireOperator()
+    func deleteWebhookEndpoint(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
         let id = try c.parameters.require("id")
         do {
@@ -383,7 +378,7 @@ struct APIHandlers: Sendable {
         }
         try await store.recordAudit(
             AuditEvent(
-                id: ResourceID.make("aud"), actor: c.caller.map { "apikey:\($0.name)" } ?? "unknown", action: "webhook_endpoint.delete", target: id,
+                id: ResourceID.make("aud"), actor: caller.actor, action: "webhook_endpoint.delete", target: id,
                 oldValue: nil, newValue: nil, createdAt: deps.now()))
         return try respond(DeletedBody(id: id, deleted: true))
     }

@@ -1,6 +1,6 @@
 import Hummingbird
-import LodestoneDomain
-import LodestoneStore
+public import LodestoneDomain
+public import LodestoneStore
 import Crypto
 import Foundation
 import LodestoneCore
@@ -17,16 +17,43 @@ public enum APIKeySecret {
     /// What the store keeps: hex SHA-256 of the key. Keys are long random strings, so a fast hash
     /// is enough; a slow KDF would only slow down every request.
     public static func hash(_ key: String) -> String { Hex.encode(SHA256.hash(data: Array(key.utf8))) }
+
+    /// The part of a key that listings show: enough to recognise it, far too little to use it.
+    public static func prefix(_ key: String) -> String { String(key.prefix(12)) }
+
+    /// A new key and its record: the key text is returned once and never stored.
+    public static func issue(
+        name: String, role: APIKeyRole, now: Int64, expiresAt: Int64? = nil
+    ) -> (key: String, record: APIKeyRecord) {
+        let key = generate()
+        return (
+            key,
+            APIKeyRecord(
+                id: ResourceID.make("key"), name: name, role: role, hash: hash(key), createdAt: now, prefix: prefix(key),
+                expiresAt: expiresAt)
+        )
+    }
 }
 
 /// Resolves `Authorization: Bearer <key>` (or Basic with the key as user name) to a stored key.
-/// Known keys are cached for a minute so most requests skip the database.
-final class APIKeyAuthenticator: Sendable {
+/// Known keys are cached for two seconds, so a revocation made on another instance sharing the
+/// database is honoured within that time; a revocation made here drops the entry at once.
+public final class APIKeyAuthenticator: Sendable {
     private let store: any Store
-    private let cache = Mutex<[String: (record: APIKeyRecord, expires: ContinuousClock.Instant)]>([:])
+    private let now: @Sendable () -> Int64
+    private let cacheMillis: Int64
+    private let cache = Mutex<[String: (record: APIKeyRecord, fetchedAt: Int64)]>([:])
+    /// How often `last_used_at` is written for a busy key.
+    static let touchIntervalMillis: Int64 = 60_000
 
-    init(store: any Store) { self.store = store }
+    /// An authenticator over the store's keys; `now` is unix milliseconds.
+    public init(store: any Store, now: @escaping @Sendable () -> Int64, cacheMillis: Int64 = 2_000) {
+        self.store = store
+        self.now = now
+        self.cacheMillis = cacheMillis
+    }
 
+    /// The caller's key, or a 401 saying why not.
     func authenticate(_ request: Request) async throws -> APIKeyRecord {
         guard let header = request.headers[.authorization] else {
             throw APIError(.unauthorized, "unauthorized", "send the API key as Authorization: Bearer <key>", param: "Authorization")
@@ -35,18 +62,37 @@ final class APIKeyAuthenticator: Sendable {
             throw APIError(.unauthorized, "unauthorized", "Authorization must be Bearer <key> or Basic with the key as user name", param: "Authorization")
         }
         let hash = APIKeySecret.hash(key)
-        let now = ContinuousClock.now
-        if let cached = cache.withLock({ $0[hash] }), cached.expires > now, Self.constantTimeEqual(cached.record.hash, hash) {
-            return cached.record
+        let now = now()
+        var record: APIKeyRecord
+        if let cached = cache.withLock({ $0[hash] }), now - cached.fetchedAt < cacheMillis, now >= cached.fetchedAt,
+            Self.constantTimeEqual(cached.record.hash, hash)
+        {
+            record = cached.record
+        } else {
+            guard let stored = try await store.apiKey(hash: hash), Self.constantTimeEqual(stored.hash, hash) else {
+                cache.withLock { _ = $0.removeValue(forKey: hash) }
+                throw APIError(.unauthorized, "unauthorized", "unknown API key", param: "Authorization")
+            }
+            record = stored
+            if stored.refusal(now: now) == nil, (stored.lastUsedAt ?? 0) + Self.touchIntervalMillis <= now {
+                try await store.touchAPIKey(id: stored.id, now: now)
+                record.lastUsedAt = now
+            }
+            let fresh = record
+            cache.withLock { cache in
+                if cache.count > 10_000 { cache.removeAll() }
+                cache[hash] = (fresh, now)
+            }
         }
-        guard let record = try await store.apiKey(hash: hash), Self.constantTimeEqual(record.hash, hash) else {
-            throw APIError(.unauthorized, "unauthorized", "unknown API key", param: "Authorization")
-        }
-        cache.withLock { cache in
-            if cache.count > 10_000 { cache.removeAll() }
-            cache[hash] = (record, now + .seconds(60))
+        if let refusal = record.refusal(now: now) {
+            throw APIError(.unauthorized, "unauthorized", refusal, param: "Authorization")
         }
         return record
+    }
+
+    /// Drops a key from the cache (it was revoked here), so the next request reads the store.
+    public func forget(keyID: String) {
+        cache.withLock { cache in cache = cache.filter { $0.value.record.id != keyID } }
     }
 
     static func key(from header: String) -> String? {

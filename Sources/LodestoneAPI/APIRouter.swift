@@ -5,43 +5,62 @@ import LodestoneCore
 import LodestoneDomain
 import LodestoneStore
 
-/// A route as the OpenAPI document names it: method and `{param}` path.
+/// A route as the OpenAPI document names it: method, `{param}` path and who may call it.
 public struct RouteDescription: Sendable, Hashable, CustomStringConvertible {
     /// Upper-case HTTP method.
     public let method: String
     /// Path with `{name}` parameters.
     public let path: String
+    /// Who may call it.
+    public let access: RouteAccess
     /// A route description.
-    public init(method: String, path: String) {
+    public init(method: String, path: String, access: RouteAccess) {
         self.method = method
         self.path = path
+        self.access = access
     }
-    public var description: String { "\(method) \(path)" }
+    public var description: String { "\(method) \(path) (\(access.rawValue))" }
 }
 
-/// Builds the router: every route goes through `add`, which also records it for the OpenAPI check.
+/// Builds the router. Every route goes through `add` with its access level, which also records it
+/// (for the OpenAPI check and the route-table security test); only `addPublic` routes run without a
+/// caller, and their list is fixed.
 public struct APIRouterBuilder {
     let router = Router(context: APIRequestContext.self)
+    let guardian: RouteGuard
     private(set) var routes: [RouteDescription] = []
+    /// The only routes that answer without an API key.
+    static let publicPaths: Set<String> = ["/healthz", "/openapi.yaml"]
 
-    /// Registers a handler; `:name` path parameters are recorded as `{name}`.
-    mutating func add(
-        _ method: HTTPRequest.Method, _ path: String,
-        _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> Response
+    init(guardian: RouteGuard) { self.guardian = guardian }
+
+    /// Registers a handler that needs a caller admitted by `access` (`service` or `operator`).
+    mutating func add(_ method: HTTPRequest.Method, _ path: String, _ access: RouteAccess, _ handler: @escaping AuthenticatedHandler) {
+        record(method, path, access)
+        router.on(RouterPath(path), method: method, use: guardian.protect(access, handler))
+    }
+
+    /// Registers one of the few routes that answer without a key.
+    mutating func addPublic(
+        _ method: HTTPRequest.Method, _ path: String, _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> Response
     ) {
+        precondition(Self.publicPaths.contains(path), "\(path) is not a declared public route")
+        record(method, path, .public)
         router.on(RouterPath(path), method: method, use: handler)
+    }
+
+    private mutating func record(_ method: HTTPRequest.Method, _ path: String, _ access: RouteAccess) {
         let openAPIPath = path.split(separator: "/", omittingEmptySubsequences: false).map {
             $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0)
         }.joined(separator: "/")
-        routes.append(RouteDescription(method: method.rawValue, path: openAPIPath))
+        routes.append(RouteDescription(method: method.rawValue, path: openAPIPath, access: access))
     }
 
     /// The router with every Lodestone route, and the list of those routes.
     public static func build(_ deps: APIDependencies) -> (Router<APIRequestContext>, [RouteDescription]) {
-        var builder = APIRouterBuilder()
+        var builder = APIRouterBuilder(guardian: RouteGuard(authenticator: deps.authenticator, limiter: deps.limiter))
         builder.router.add(middleware: ErrorMiddleware<APIRequestContext>())
-        builder.router.add(
-            middleware: AuthMiddleware(authenticator: APIKeyAuthenticator(store: deps.store), limiter: deps.limiter))
+        builder.router.add(middleware: CanonicalPathMiddleware<APIRequestContext>())
         let handlers = APIHandlers(deps: deps)
         handlers.register(on: &builder)
         // Only unmatched requests reach this one: it turns a 404 on a known path into 405.

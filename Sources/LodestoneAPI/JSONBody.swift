@@ -2,6 +2,7 @@ import Hummingbird
 import Crypto
 import Foundation
 import LodestoneCore
+import LodestoneDomain
 
 /// A request body read strictly: JSON content type, bounded size, an object at the top, every
 /// field typed, and unknown fields refused by name.

@@ -241,8 +241,14 @@ struct WebhookEndpointBody: ResponseEncodable {
     let url: String
     let events: [String]
     let created: String
-    /// Present only in the answer to creation: the secret is shown once.
+    /// Present only in the answer to creation or rotation: the secret is shown once.
     let secret: String?
+    /// Until when the secret a rotation replaced is still signed with.
+    let previousSecretExpiresAt: String?
+    enum CodingKeys: String, CodingKey {
+        case id, url, events, created, secret
+        case previousSecretExpiresAt = "previous_secret_expires_at"
+    }
 
     init(_ e: WebhookEndpoint, showSecret: Bool) {
         id = e.id
@@ -250,6 +256,7 @@ struct WebhookEndpointBody: ResponseEncodable {
         events = e.events.map(\.rawValue)
         created = rfc3339(e.createdAt)
         secret = showSecret ? e.secret : nil
+        previousSecretExpiresAt = e.previousSecret == nil ? nil : e.previousSecretExpiresAt.map(rfc3339)
     }
 }
 

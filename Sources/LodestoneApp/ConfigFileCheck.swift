@@ -20,7 +20,10 @@ public enum ConfigFileCheck {
         guard let root else { return [] }
         guard let top = root as? [String: Any] else { return ["(root): must be a mapping of keys"] }
         var c = Checker()
-        c.mapping(top, at: "", allowed: ["server", "database", "rate_limit", "config_reload_seconds", "networks", "assets", "webhooks"])
+        c.mapping(top, at: "", allowed: ["server", "database", "rate_limit", "config_reload_seconds", "networks", "assets", "webhooks", "secrets"])
+        if let secrets = c.mapping(top["secrets"], at: "secrets", allowed: ["data_key_file"]) {
+            c.string(secrets["data_key_file"], at: "secrets.data_key_file")
+        }
         if let webhooks = c.mapping(top["webhooks"], at: "webhooks", allowed: ["allow_private_urls"]) {
             c.bool(webhooks["allow_private_urls"], at: "webhooks.allow_private_urls")
         }

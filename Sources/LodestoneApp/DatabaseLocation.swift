@@ -28,25 +28,25 @@ public enum DatabaseLocation {
     }
 
     /// Opens the store for `url`.
-    public static func open(_ url: String, logger: Logger) async throws -> Opened {
+    public static func open(_ url: String, sealer: SecretSealer, logger: Logger) async throws -> Opened {
         if url.hasPrefix("sqlite://") {
             let path = String(url.dropFirst("sqlite://".count))
             guard !path.isEmpty else { throw StoreError.badURL("sqlite:// needs a file path, e.g. sqlite://data/lodestone.sqlite") }
             let db = try await SQLiteDatabase.open(path: path)
-            return Opened(store: SQLStore(database: db), postgres: nil, sqlite: db)
+            return Opened(store: SQLStore(database: db, sealer: sealer), postgres: nil, sqlite: db)
         }
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             let db = try PostgresDatabase(url: url, logger: logger)
-            return Opened(store: SQLStore(database: db), postgres: db, sqlite: nil)
+            return Opened(store: SQLStore(database: db, sealer: sealer), postgres: db, sqlite: nil)
         }
         throw StoreError.badURL("expected sqlite://PATH or postgres://user:pass@host:port/db")
     }
 
     /// Opens the store, runs `body` (with the Postgres pool running), then closes it.
-    public static func with<T: Sendable>(_ url: String, logger: Logger, _ body: @Sendable (SQLStore) async throws -> T)
-        async throws -> T
-    {
-        let opened = try await open(url, logger: logger)
+    public static func with<T: Sendable>(
+        _ url: String, sealer: SecretSealer, logger: Logger, _ body: @Sendable (SQLStore) async throws -> T
+    ) async throws -> T {
+        let opened = try await open(url, sealer: sealer, logger: logger)
         do {
             let result: T
             if let pg = opened.postgres {

@@ -42,7 +42,9 @@ public enum LodestoneServer {
             path: options.configPath, overrides: options.overrides, logger: logger)
         let config = try LodestoneConfiguration.load(reader)
         let passphrase = reader.string(forKey: "seed_passphrase", isSecret: true)
-        let opened = try await DatabaseLocation.open(config.databaseURL, logger: logger)
+        let sealer = try DataKey.sealer(
+            environmentKey: reader.string(forKey: "data_key", isSecret: true), file: config.dataKeyFile, logger: logger)
+        let opened = try await DatabaseLocation.open(config.databaseURL, sealer: sealer, logger: logger)
         logger.info("opening store", metadata: ["database": "\(DatabaseLocation.redacted(config.databaseURL))"])
         do {
             try await serve(config: config, reader: reader, fileProvider: fileProvider, passphrase: passphrase, opened: opened, logger: logger)
@@ -66,6 +68,8 @@ public enum LodestoneServer {
             defer { group.cancelAll() }
             let store = opened.store
             try await store.migrate()
+            // Every webhook secret must open with this data key, or deliveries would fail one by one.
+            _ = try await store.webhookEndpoints()
             let issuer = try await ServerDependencies.issuer(config: config, store: store, passphrase: passphrase, logger: logger)
             let registry = try await ServerDependencies.assets(config: config, store: store, now: nowMillis())
             let deps = APIDependencies(
@@ -77,7 +81,7 @@ public enum LodestoneServer {
                 openAPIDocument: APIResources.openAPIDocument(
                     enabledNetworks: NetworkID.allCases.filter(issuer.networks.contains).map(\.rawValue)),
                 webhookURLProblem: { [policy = WebhookURLPolicy(allowPrivate: config.allowPrivateWebhookURLs)] url in
-                    await HostResolver.problem(with: url, policy: policy)
+                    await HostResolver.system.problem(with: url, policy: policy)
                 })
             let (router, _) = APIRouterBuilder.build(deps)
             var services: [any Service] = [IntentExpiryService(store: store, now: nowMillis, logger: logger)]

@@ -60,7 +60,8 @@ enum WatchServices {
             services.append(GuardedService(name: "scanner \(network)", logger: logger) { try await scanner.run() })
         }
         let deliverer = WebhookDeliverer(
-            store: store, http: .shared, policy: WebhookURLPolicy(allowPrivate: config.allowPrivateWebhookURLs), now: now, logger: logger)
+            store: store, egress: WebhookEgress(policy: WebhookURLPolicy(allowPrivate: config.allowPrivateWebhookURLs)), now: now,
+            logger: logger)
         services.append(GuardedService(name: "webhook delivery", logger: logger) { try await deliverer.run() })
         return services
     }

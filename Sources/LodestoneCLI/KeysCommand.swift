@@ -46,10 +46,8 @@ struct KeysCommand: AsyncParsableCommand {
                 seed = try BIP39.seed(mnemonic: words)
             }
             let sealed = try KeyVault.seal(seed, passphrase: passphrase, development: development)
-            let url = try await OneShot.databaseURL(config: config, database: database)
             do {
-                try await DatabaseLocation.with(url, logger: OneShot.logger) { store in
-                    try await store.migrate()
+                try await OneShot.withStore(config: config, database: database) { store in
                     try await store.storeSealedKey(name: ServerDependencies.seedName, sealed: sealed, now: Int64(Date().timeIntervalSince1970 * 1000))
                 }
             } catch StoreError.conflict {
@@ -72,7 +70,43 @@ struct KeysCommand: AsyncParsableCommand {
 /// `lodestone apikey …`: API keys for the payment service and operators.
 struct APIKeyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "apikey", abstract: "Manage API keys.", subcommands: [Create.self])
+        commandName: "apikey", abstract: "Manage API keys.", subcommands: [Create.self, List.self, Revoke.self, Rotate.self])
+
+    /// Where the keys are kept.
+    struct StoreOptions: ParsableArguments {
+        @Option(help: "Database URL (overrides database.url).")
+        var database: String?
+
+        @Option(help: "YAML configuration file.")
+        var config: String?
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// One key as `list` prints it: a JSON object per line, never the secret.
+    struct Listed: Encodable {
+        let id: String
+        let name: String
+        let role: String
+        let prefix: String
+        let created_at: Int64
+        let expires_at: Int64?
+        let revoked_at: Int64?
+        let last_used_at: Int64?
+        let active: Bool
+
+        init(_ r: APIKeyRecord, now: Int64) {
+            id = r.id
+            name = r.name
+            role = r.role.rawValue
+            prefix = r.prefix
+            created_at = r.createdAt
+            expires_at = r.expiresAt
+            revoked_at = r.revokedAt
+            last_used_at = r.lastUsedAt
+            active = r.refusal(now: now) == nil
+        }
+    }
 
     /// `lodestone apikey create`: prints only the new key; the store keeps its hash.
     struct Create: AsyncParsableCommand {
@@ -84,25 +118,93 @@ struct APIKeyCommand: AsyncParsableCommand {
         @Option(help: "A label for the key.")
         var name: String
 
-        @Option(help: "Database URL (overrides database.url).")
-        var database: String?
+        @Option(help: "Seconds until the key expires (default: never).")
+        var expiresIn: Int64?
 
-        @Option(help: "YAML configuration file.")
-        var config: String?
+        @OptionGroup var store: StoreOptions
 
         func run() async throws {
             guard let role = APIKeyRole(rawValue: role) else { throw CLIError("--role must be service or operator") }
-            guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-                throw CLIError("--name must be 1 to 64 letters, digits, '-', '_' or '.'")
+            guard APIKeyRecord.isValidName(name) else { throw CLIError("--name must be 1 to 64 letters, digits, '-', '_' or '.'") }
+            if let expiresIn, !(60...(10 * 365 * 86_400)).contains(expiresIn) {
+                throw CLIError("--expires-in must be from 60 seconds to 10 years")
             }
-            let key = APIKeySecret.generate()
-            let record = APIKeyRecord(
-                id: ResourceID.make("key"), name: name, role: role, hash: APIKeySecret.hash(key),
-                createdAt: Int64(Date().timeIntervalSince1970 * 1000))
-            let url = try await OneShot.databaseURL(config: config, database: database)
-            try await DatabaseLocation.with(url, logger: OneShot.logger) { store in
-                try await store.migrate()
+            let now = APIKeyCommand.now()
+            let (key, record) = APIKeySecret.issue(name: name, role: role, now: now, expiresAt: expiresIn.map { now + $0 * 1000 })
+            try await OneShot.withStore(config: store.config, database: store.database) { store in
                 try await store.createAPIKey(record)
+                try await store.recordAudit(
+                    AuditEvent(
+                        id: ResourceID.make("aud"), actor: "cli", action: "api_key.create", target: record.id, oldValue: nil,
+                        newValue: "\(role.rawValue) \(record.name)", createdAt: now))
+            }
+            print(key)
+        }
+    }
+
+    /// `lodestone apikey list`: every key with its prefix and state.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List API keys (prefix, role, expiry, last use; never the key).")
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let keys = try await OneShot.withStore(config: store.config, database: store.database) { try await $0.apiKeys() }
+            let now = APIKeyCommand.now()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            for key in keys { print(String(decoding: try encoder.encode(Listed(key, now: now)), as: UTF8.self)) }
+        }
+    }
+
+    /// `lodestone apikey revoke ID`: refused at once here, within seconds on every instance.
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an API key at once.")
+
+        @Argument(help: "The key's id (key_…), as `apikey list` shows it.")
+        var id: String
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let now = APIKeyCommand.now()
+            do {
+                let record = try await OneShot.withStore(config: store.config, database: store.database) { store in
+                    try await store.revokeAPIKey(id: id, at: now, actor: "cli", now: now)
+                }
+                print(String(decoding: try JSONEncoder().encode(Listed(record, now: now)), as: UTF8.self))
+            } catch StoreError.notFound {
+                throw CLIError("no API key \(id.prefix(64)); `lodestone apikey list` shows the ids")
+            }
+        }
+    }
+
+    /// `lodestone apikey rotate ID`: a new key with the same name and role; the old one stops
+    /// working after the overlap (at once by default).
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Replace an API key: prints the new key once, revokes the old one.")
+
+        @Argument(help: "The key's id (key_…).")
+        var id: String
+
+        @Option(help: "Seconds the old key keeps working, so clients can switch (default 0).")
+        var overlapSeconds: Int64 = 0
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            guard (0...(7 * 86_400)).contains(overlapSeconds) else { throw CLIError("--overlap-seconds must be from 0 to 604800") }
+            let now = APIKeyCommand.now()
+            let overlap = overlapSeconds
+            let key = try await OneShot.withStore(config: store.config, database: store.database) { store -> String in
+                guard let old = try await store.apiKey(id: id) else {
+                    throw CLIError("no API key \(id.prefix(64)); `lodestone apikey list` shows the ids")
+                }
+                guard old.refusal(now: now) == nil else { throw CLIError("API key \(id) is already revoked or expired") }
+                let (key, record) = APIKeySecret.issue(name: old.name, role: old.role, now: now, expiresAt: old.expiresAt)
+                try await store.createAPIKey(record)
+                _ = try await store.revokeAPIKey(id: old.id, at: now + overlap * 1000, actor: "cli", now: now)
+                return key
             }
             print(key)
         }

@@ -18,6 +18,8 @@ struct Lodestone: AsyncParsableCommand {
 
     /// Runs the command; every failure ends as one line on stderr and a non-zero exit.
     static func main() async {
+        // Everything this process creates (database, key files, folders) is the owner's alone.
+        umask(0o077)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -35,6 +37,8 @@ struct Lodestone: AsyncParsableCommand {
         } catch let error as ServerDependencies.StartupError {
             fail(error.description)
         } catch let error as StoreError {
+            fail(error.description)
+        } catch let error as DataKey.Failure {
             fail(error.description)
         } catch let error as KeyVault.Failure {
             fail(error.description)

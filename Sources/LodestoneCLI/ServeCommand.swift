@@ -40,8 +40,7 @@ struct Migrate: AsyncParsableCommand {
     var database: String?
 
     func run() async throws {
-        let url = try await OneShot.databaseURL(config: config, database: database)
-        let version = try await DatabaseLocation.with(url, logger: OneShot.logger) { store in
+        let version = try await OneShot.withStore(config: config, database: database) { store in
             try await store.migrate()
             return try await store.schemaVersion()
         }
@@ -57,11 +56,26 @@ enum OneShot {
         return l
     }
 
-    /// The database URL from the flag, else the environment or config file.
-    static func databaseURL(config: String?, database: String?) async throws -> String {
+    /// The database URL from the flag, else the environment or config file, and the sealer of
+    /// the deployment's data key.
+    static func storeSettings(config: String?, database: String?) async throws -> (url: String, sealer: SecretSealer) {
         var overrides: [String: ConfigValue] = [:]
         if let database { overrides["database.url"] = ConfigValue(.string(database), isSecret: true) }
         let (reader, _) = try await ConfigLoading.reader(path: config, overrides: overrides, logger: logger)
-        return try LodestoneConfiguration.load(reader).databaseURL
+        let settings = try LodestoneConfiguration.load(reader)
+        let sealer = try DataKey.sealer(
+            environmentKey: reader.string(forKey: "data_key", isSecret: true), file: settings.dataKeyFile, logger: logger)
+        return (settings.databaseURL, sealer)
+    }
+
+    /// Opens the configured store, migrates it, runs `body`, and closes it.
+    static func withStore<T: Sendable>(config: String?, database: String?, _ body: @Sendable (SQLStore) async throws -> T)
+        async throws -> T
+    {
+        let (url, sealer) = try await storeSettings(config: config, database: database)
+        return try await DatabaseLocation.with(url, sealer: sealer, logger: logger) { store in
+            try await store.migrate()
+            return try await body(store)
+        }
     }
 }

@@ -6,18 +6,34 @@ public struct WebhookEndpoint: Sendable, Equatable {
     public let url: String
     /// Event types it receives.
     public let events: [EventType]
-    /// HMAC-SHA256 signing secret (`whsec_…`); shown to the operator once, at creation.
+    /// HMAC-SHA256 signing secret (`whsec_…`); shown to the operator once, at creation or rotation.
     public let secret: String
     /// Unix milliseconds.
     public let createdAt: Int64
+    /// The secret a rotation replaced, still signed with until `previousSecretExpiresAt`.
+    public let previousSecret: String?
+    /// End of the rotation's overlap, unix milliseconds.
+    public let previousSecretExpiresAt: Int64?
 
     /// An endpoint.
-    public init(id: String, url: String, events: [EventType], secret: String, createdAt: Int64) {
+    public init(
+        id: String, url: String, events: [EventType], secret: String, createdAt: Int64, previousSecret: String? = nil,
+        previousSecretExpiresAt: Int64? = nil
+    ) {
         self.id = id
         self.url = url
         self.events = events
         self.secret = secret
         self.createdAt = createdAt
+        self.previousSecret = previousSecret
+        self.previousSecretExpiresAt = previousSecretExpiresAt
+    }
+
+    /// The secrets a delivery at `now` is signed with: the current one, then the previous one while
+    /// the rotation's overlap lasts, so receivers can switch secrets without losing a delivery.
+    public func signingSecrets(at now: Int64) -> [String] {
+        guard let previousSecret, let until = previousSecretExpiresAt, now < until else { return [secret] }
+        return [secret, previousSecret]
     }
 }
 

@@ -25,7 +25,7 @@ public struct WebhookURLPolicy: Sendable {
         guard !addresses.isEmpty else { return URLProblem("url host \(host) does not resolve") }
         guard !allowPrivate else { return nil }
         if let bad = addresses.first(where: { !$0.isPublic }) {
-            return URLProblem("url host \(host) resolves to \(bad), a loopback, private or link-local address")
+            return URLProblem("url host \(host) resolves to \(bad), which is not a public address (loopback, private, link-local, reserved or a translated IPv4 form)")
         }
         return nil
     }
@@ -56,25 +56,34 @@ public enum IPAddress: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// False for loopback, private, link-local, shared (CGNAT), unspecified, multicast and reserved ranges.
+    /// False for every range a webhook must never reach: loopback, private, link-local, shared
+    /// (CGNAT), unspecified, multicast, broadcast, reserved and documentation ranges, and the IPv6
+    /// forms that carry or translate to an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo),
+    /// which could smuggle a private IPv4 address past a check of the IPv6 text.
     public var isPublic: Bool {
         switch self {
         case .v4(let b):
-            switch (b[0], b[1]) {
-            case (0, _), (10, _), (127, _), (169, 254), (192, 168), (255, _): return false
-            case (172, 16...31), (100, 64...127), (198, 18...19): return false
-            case (224...239, _), (240...254, _): return false
-            case (192, 0) where b[2] == 0 || b[2] == 2: return false
+            switch (b[0], b[1], b[2]) {
+            case (0, _, _), (10, _, _), (127, _, _), (169, 254, _), (192, 168, _): return false
+            case (172, 16...31, _), (100, 64...127, _), (198, 18...19, _): return false
+            case (192, 0, 0), (192, 0, 2), (192, 88, 99), (198, 51, 100), (203, 0, 113): return false
+            case (224...255, _, _): return false  // multicast, reserved, broadcast
             default: return true
             }
         case .v6(let b):
-            if b.allSatisfy({ $0 == 0 }) { return false }  // ::
-            if b[0..<15].allSatisfy({ $0 == 0 }) && b[15] == 1 { return false }  // ::1
-            if b[0..<10].allSatisfy({ $0 == 0 }) && b[10] == 0xff && b[11] == 0xff {  // ::ffff:a.b.c.d
-                return IPAddress.v4(Array(b[12..<16])).isPublic
-            }
-            if b[0] & 0xfe == 0xfc { return false }  // fc00::/7 unique local
-            if b[0] == 0xfe && b[1] & 0xc0 == 0x80 { return false }  // fe80::/10 link-local
+            let word = { (i: Int) in UInt16(b[2 * i]) << 8 | UInt16(b[2 * i + 1]) }
+            if b[0..<12].allSatisfy({ $0 == 0 }) { return false }  // ::, ::1, IPv4-compatible ::a.b.c.d
+            if b[0..<10].allSatisfy({ $0 == 0 }) && b[10] == 0xff && b[11] == 0xff { return false }  // ::ffff:a.b.c.d
+            if word(0) == 0x0064 && word(1) == 0xff9b { return false }  // NAT64 64:ff9b::/96 and 64:ff9b:1::/48
+            if word(0) == 0x0100 && word(1) == 0 && word(2) == 0 && word(3) == 0 { return false }  // discard 100::/64
+            if word(0) == 0x2002 { return false }  // 6to4
+            if word(0) == 0x2001 && word(1) == 0 { return false }  // Teredo 2001::/32
+            if word(0) == 0x2001 && word(1) & 0xffe0 == 0x0020 || word(0) == 0x2001 && word(1) & 0xfff0 == 0x0010 { return false }  // ORCHID
+            if word(0) == 0x2001 && word(1) == 0x0db8 { return false }  // documentation 2001:db8::/32
+            if word(0) & 0xfff0 == 0x3ff0 { return false }  // documentation 3fff::/20
+            if b[0] & 0xfe == 0xfc { return false }  // unique local fc00::/7
+            if b[0] == 0xfe && b[1] & 0xc0 == 0x80 { return false }  // link-local fe80::/10
+            if b[0] == 0xfe && b[1] & 0xc0 == 0xc0 { return false }  // site-local fec0::/10
             if b[0] == 0xff { return false }  // multicast
             return true
         }

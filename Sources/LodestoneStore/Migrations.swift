@@ -207,5 +207,13 @@ enum Migrations {
             )
             """,
         ]),
+        (4, "api key life cycle and webhook secret rotation", [
+            "ALTER TABLE api_keys ADD COLUMN prefix TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE api_keys ADD COLUMN expires_at BIGINT",
+            "ALTER TABLE api_keys ADD COLUMN revoked_at BIGINT",
+            "ALTER TABLE api_keys ADD COLUMN last_used_at BIGINT",
+            "ALTER TABLE webhook_endpoints ADD COLUMN previous_secret TEXT",
+            "ALTER TABLE webhook_endpoints ADD COLUMN previous_secret_expires_at BIGINT",
+        ]),
     ]
 }

@@ -72,7 +72,7 @@ extension SQLStore {
             let intentID = try intent.text(0)
             try await Self.emit(
                 .paymentIntentProcessing, key: "\(intentID).\(key)",
-                #"{"payment_intent":"\#(intentID)","deposit":"\#(deposit.id)"}"#, now: now, db)
+                try EventPayload.encode(IntentProcessingEventData(paymentIntent: intentID, deposit: deposit.id)), now: now, db)
         }
     }
 
@@ -103,7 +103,10 @@ extension SQLStore {
                 if application.status == .succeeded {
                     try await Self.emit(
                         .paymentIntentSucceeded, key: application.intentID,
-                        #"{"payment_intent":"\#(application.intentID)","amount_received":"\#(try Self.decimal(application.amountReceived, deposit.assetID))"}"#,
+                        try EventPayload.encode(
+                            IntentSucceededEventData(
+                                paymentIntent: application.intentID,
+                                amountReceived: try Self.decimal(application.amountReceived, deposit.assetID))),
                         now: now, db)
                 }
             }
@@ -121,7 +124,11 @@ extension SQLStore {
                 try await Self.apply(deposit.id, target: "balance", amount: allocation.unapplied, now: now, db)
                 try await Self.emit(
                     .customerBalanceCredited, key: deposit.id,
-                    #"{"customer":"\#(deposit.customerID)","asset":"\#(deposit.assetID)","amount":"\#(try Self.decimal(allocation.unapplied, deposit.assetID))","balance":"\#(try Self.decimal(total, deposit.assetID))","deposit":"\#(deposit.id)"}"#,
+                    try EventPayload.encode(
+                        BalanceCreditedEventData(
+                            customer: deposit.customerID, asset: deposit.assetID,
+                            amount: try Self.decimal(allocation.unapplied, deposit.assetID), balance: try Self.decimal(total, deposit.assetID),
+                            deposit: deposit.id)),
                     now: now, db)
             }
             // Intents waiting on this deposit and left unpaid go back to waiting for payment,
@@ -170,7 +177,8 @@ extension SQLStore {
     }
 
     static func depositEventData(_ d: Deposit) throws -> String {
-        #"{"deposit":"\#(d.id)","network":"\#(d.network.rawValue)","asset":"\#(d.assetID)","address":"\#(d.address)","customer":"\#(d.customerID)","amount":"\#(try decimal(d.amount, d.assetID))","tx_hash":"\#(d.txHash)","position":\#(d.position),"block_number":\#(d.blockNumber),"status":"\#(d.status.rawValue)"}"#
+        guard let decimals = AssetCatalog.decimals(ofAssetID: d.assetID) else { throw StoreError.invalidState("unknown asset \(d.assetID)") }
+        return try EventPayload.encode(DepositEventData(d, decimals: decimals))
     }
 
     public func balances(customerID: String) async throws -> [String: Amount] {

@@ -6,20 +6,64 @@ extension SQLStore {
     public func createAPIKey(_ key: APIKeyRecord) async throws {
         try await database.transaction { db in
             _ = try await db.query(
-                "INSERT INTO api_keys (id, name, role, key_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
-                [.text(key.id), .text(key.name), .text(key.role.rawValue), .text(key.hash), .int(key.createdAt)])
+                """
+                INSERT INTO api_keys (id, name, role, key_hash, created_at, prefix, expires_at, revoked_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                """,
+                [
+                    .text(key.id), .text(key.name), .text(key.role.rawValue), .text(key.hash), .int(key.createdAt), .text(key.prefix),
+                    key.expiresAt.sql, key.revokedAt.sql,
+                ])
         }
+    }
+
+    static let apiKeyColumns = "id, name, role, key_hash, created_at, prefix, expires_at, revoked_at, last_used_at"
+
+    static func apiKey(_ row: SQLRow) throws -> APIKeyRecord {
+        guard let role = APIKeyRole(rawValue: try row.text(2)) else { throw StoreError.corrupt("api key role") }
+        return APIKeyRecord(
+            id: try row.text(0), name: try row.text(1), role: role, hash: try row.text(3), createdAt: try row.int(4),
+            prefix: try row.text(5), expiresAt: try row.optionalInt(6), revokedAt: try row.optionalInt(7),
+            lastUsedAt: try row.optionalInt(8))
     }
 
     public func apiKey(hash: String) async throws -> APIKeyRecord? {
         try await database.read { db in
-            guard
-                let row = try await db.query(
-                    "SELECT id, name, role, key_hash, created_at FROM api_keys WHERE key_hash = $1", [.text(hash)]
-                ).first
-            else { return nil }
-            guard let role = APIKeyRole(rawValue: try row.text(2)) else { throw StoreError.corrupt("api key role") }
-            return APIKeyRecord(id: try row.text(0), name: try row.text(1), role: role, hash: try row.text(3), createdAt: try row.int(4))
+            try await db.query("SELECT \(Self.apiKeyColumns) FROM api_keys WHERE key_hash = $1", [.text(hash)]).first.map(Self.apiKey)
+        }
+    }
+
+    public func apiKey(id: String) async throws -> APIKeyRecord? {
+        try await database.read { db in
+            try await db.query("SELECT \(Self.apiKeyColumns) FROM api_keys WHERE id = $1", [.text(id)]).first.map(Self.apiKey)
+        }
+    }
+
+    public func apiKeys() async throws -> [APIKeyRecord] {
+        try await database.read { db in
+            try await db.query("SELECT \(Self.apiKeyColumns) FROM api_keys ORDER BY created_at, id").map(Self.apiKey)
+        }
+    }
+
+    public func revokeAPIKey(id: String, at time: Int64, actor: String, now: Int64) async throws -> APIKeyRecord {
+        try await database.transaction { db in
+            guard var key = try await db.query("SELECT \(Self.apiKeyColumns) FROM api_keys WHERE id = $1", [.text(id)]).first.map(Self.apiKey)
+            else { throw StoreError.notFound("api key \(id)") }
+            // An earlier revocation stands; a later one never extends a key's life.
+            if let revoked = key.revokedAt, revoked <= time { return key }
+            key.revokedAt = time
+            _ = try await db.query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2", [.int(time), .text(id)])
+            try await Self.insertAudit(
+                AuditEvent(
+                    id: ResourceID.make("aud"), actor: actor, action: "api_key.revoke", target: id, oldValue: nil,
+                    newValue: String(time), createdAt: now), db)
+            return key
+        }
+    }
+
+    public func touchAPIKey(id: String, now: Int64) async throws {
+        try await database.transaction { db in
+            _ = try await db.query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2", [.int(now), .text(id)])
         }
     }
 

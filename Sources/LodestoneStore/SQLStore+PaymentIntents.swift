@@ -144,6 +144,9 @@ extension SQLStore {
 
     /// Event data of an intent that changed status; a partial amount stays visible.
     static func intentEventData(_ intent: PaymentIntent) throws -> String {
-        #"{"payment_intent":"\#(intent.id)","status":"\#(intent.status.rawValue)","customer":"\#(intent.customerID)","asset":"\#(intent.assetID)","amount":"\#(try decimal(intent.amount, intent.assetID))","amount_received":"\#(try decimal(intent.amountReceived, intent.assetID))"}"#
+        guard let decimals = AssetCatalog.decimals(ofAssetID: intent.assetID) else {
+            throw StoreError.invalidState("unknown asset \(intent.assetID)")
+        }
+        return try EventPayload.encode(PaymentIntentEventData(intent, decimals: decimals))
     }
 }

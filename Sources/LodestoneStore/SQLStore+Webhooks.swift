@@ -2,25 +2,29 @@ public import LodestoneDomain
 
 // Webhook endpoints and the delivery ledger behind the outbox.
 extension SQLStore {
-    static let endpointColumns = "id, url, events, secret, created_at"
+    static let endpointColumns = "id, url, events, secret, created_at, previous_secret, previous_secret_expires_at"
 
-    static func endpoint(_ row: SQLRow, from i: Int = 0) throws -> WebhookEndpoint {
+    func endpoint(_ row: SQLRow, from i: Int = 0) throws -> WebhookEndpoint {
         let events = try row.text(i + 2).split(separator: ",").map { name in
             guard let type = EventType(rawValue: String(name)) else { throw StoreError.corrupt("endpoint event type") }
             return type
         }
+        let id = try row.text(i)
         return WebhookEndpoint(
-            id: try row.text(i), url: try row.text(i + 1), events: events, secret: try row.text(i + 3), createdAt: try row.int(i + 4))
+            id: id, url: try row.text(i + 1), events: events, secret: try sealer.open(try row.text(i + 3), owner: id),
+            createdAt: try row.int(i + 4), previousSecret: try row.optionalText(i + 5).map { try sealer.open($0, owner: id) },
+            previousSecretExpiresAt: try row.optionalInt(i + 6))
     }
 
     public func createWebhookEndpoint(url: String, events: [EventType], secret: String, now: Int64) async throws -> WebhookEndpoint {
         let endpoint = WebhookEndpoint(id: ResourceID.make("we"), url: url, events: events, secret: secret, createdAt: now)
         // Stored as ",a,b," so one LIKE finds the endpoints of a type.
         let list = "," + events.map(\.rawValue).joined(separator: ",") + ","
+        let sealed = try sealer.seal(secret, owner: endpoint.id)
         _ = try await database.transaction { db in
             try await db.query(
                 "INSERT INTO webhook_endpoints (id, url, events, secret, created_at) VALUES ($1, $2, $3, $4, $5)",
-                [.text(endpoint.id), .text(url), .text(list), .text(secret), .int(now)])
+                [.text(endpoint.id), .text(url), .text(list), .text(sealed), .int(now)])
         }
         return endpoint
     }
@@ -29,7 +33,49 @@ extension SQLStore {
         try await database.read { db in
             try await db.query(
                 "SELECT \(Self.endpointColumns) FROM webhook_endpoints WHERE deleted_at IS NULL ORDER BY created_at, id"
-            ).map { try Self.endpoint($0) }
+            ).map { try endpoint($0) }
+        }
+    }
+
+    public func rotateWebhookSecret(id: String, secret: String, overlapUntil: Int64, now: Int64) async throws -> WebhookEndpoint {
+        let sealed = try sealer.seal(secret, owner: id)
+        return try await database.transaction { db in
+            guard let current = try await db.query(
+                "SELECT \(Self.endpointColumns) FROM webhook_endpoints WHERE id = $1 AND deleted_at IS NULL", [.text(id)]
+            ).first.map({ try endpoint($0) }) else { throw StoreError.notFound("webhook endpoint") }
+            // The old secret stays valid for the overlap only; with no overlap it is gone at once.
+            let keepPrevious = overlapUntil > now
+            _ = try await db.query(
+                """
+                UPDATE webhook_endpoints SET secret = $1, previous_secret = $2, previous_secret_expires_at = $3 WHERE id = $4
+                """,
+                [
+                    .text(sealed), keepPrevious ? .text(try sealer.seal(current.secret, owner: id)) : .null,
+                    keepPrevious ? .int(overlapUntil) : .null, .text(id),
+                ])
+            return WebhookEndpoint(
+                id: id, url: current.url, events: current.events, secret: secret, createdAt: current.createdAt,
+                previousSecret: keepPrevious ? current.secret : nil, previousSecretExpiresAt: keepPrevious ? overlapUntil : nil)
+        }
+    }
+
+    /// Seals secrets that an older version stored in plain text (run by `migrate`).
+    func sealPlaintextSecrets() async throws {
+        try await database.transaction { db in
+            for row in try await db.query("SELECT id, secret, previous_secret FROM webhook_endpoints") {
+                let id = try row.text(0)
+                let secret = try row.text(1)
+                let previous = try row.optionalText(2)
+                if !SecretSealer.isSealed(secret) {
+                    _ = try await db.query(
+                        "UPDATE webhook_endpoints SET secret = $1 WHERE id = $2", [.text(try sealer.seal(secret, owner: id)), .text(id)])
+                }
+                if let previous, !SecretSealer.isSealed(previous) {
+                    _ = try await db.query(
+                        "UPDATE webhook_endpoints SET previous_secret = $1 WHERE id = $2",
+                        [.text(try sealer.seal(previous, owner: id)), .text(id)])
+                }
+            }
         }
     }
 
@@ -48,7 +94,8 @@ extension SQLStore {
         try await database.read { db in
             try await db.query(
                 """
-                SELECT e.id, e.type, e.data, e.created_at, w.id, w.url, w.events, w.secret, w.created_at, d.attempts, d.created_at
+                SELECT e.id, e.type, e.data, e.created_at, w.id, w.url, w.events, w.secret, w.created_at, w.previous_secret,
+                       w.previous_secret_expires_at, d.attempts, d.created_at
                 FROM webhook_deliveries d JOIN events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
                 WHERE d.status = 'pending' AND d.next_attempt_at <= $1
                 ORDER BY d.next_attempt_at, e.created_at, e.id LIMIT $2
@@ -57,7 +104,7 @@ extension SQLStore {
                 guard let type = EventType(rawValue: try row.text(1)) else { throw StoreError.corrupt("event type") }
                 return WebhookDelivery(
                     event: OutboxEvent(id: try row.text(0), type: type, data: try row.text(2), createdAt: try row.int(3)),
-                    endpoint: try Self.endpoint(row, from: 4), attempts: Int(try row.int(9)), createdAt: try row.int(10))
+                    endpoint: try endpoint(row, from: 4), attempts: Int(try row.int(11)), createdAt: try row.int(12))
             }
         }
     }

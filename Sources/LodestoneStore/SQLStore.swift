@@ -6,9 +6,14 @@ public struct SQLStore: Store {
     /// The backend.
     public let database: any SQLDatabase
     let facts = PermanentFacts()
+    /// Seals webhook signing secrets before they are written, opens them when read.
+    let sealer: SecretSealer
 
-    /// A store over `database`.
-    public init(database: any SQLDatabase) { self.database = database }
+    /// A store over `database` that seals secrets with `sealer`.
+    public init(database: any SQLDatabase, sealer: SecretSealer) {
+        self.database = database
+        self.sealer = sealer
+    }
 
     public func migrate() async throws {
         let dialect = database.dialect
@@ -31,6 +36,7 @@ public struct SQLStore: Store {
                     [.int(migration.version), .text(migration.name)])
             }
         }
+        try await sealPlaintextSecrets()
     }
 
     /// The highest applied migration.

@@ -43,3 +43,8 @@ extension Optional where Wrapped == String {
     /// The value as SQL text, or NULL.
     var sql: SQLValue { map(SQLValue.text) ?? .null }
 }
+
+extension Optional where Wrapped == Int64 {
+    /// The value as an SQL integer, or NULL.
+    var sql: SQLValue { map(SQLValue.int) ?? .null }
+}

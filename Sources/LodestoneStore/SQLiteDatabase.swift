@@ -19,10 +19,18 @@ public final class SQLiteDatabase: SQLDatabase {
             storage = .memory
         } else {
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            // The database holds customers and addresses: its folder is the owner's alone.
+            try FileManager.default.createDirectory(
+                atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             storage = .file(path: path)
         }
         let connection = try await SQLiteConnection.open(storage: storage, logger: Logger(label: "lodestone.sqlite"))
+        if path != ":memory:" {
+            // Created 0600 whatever the umask; a file an older version left world-readable is tightened.
+            for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+            }
+        }
         let db = SQLiteDatabase(connection: connection)
         // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes
         // (a power loss may lose the last commits, never corrupt the file).
@@ -30,6 +38,13 @@ public final class SQLiteDatabase: SQLDatabase {
         _ = try await connection.query("PRAGMA synchronous=NORMAL")
         _ = try await connection.query("PRAGMA foreign_keys=ON")
         _ = try await connection.query("PRAGMA busy_timeout=5000")
+        if path != ":memory:" {
+            // The WAL and shared-memory files appear with the first write; create them now, privately.
+            _ = try await connection.query("PRAGMA user_version")
+            for file in [path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+            }
+        }
         return db
     }
 

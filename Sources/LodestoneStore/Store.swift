@@ -121,6 +121,15 @@ public protocol Store: Sendable {
     func createAPIKey(_ key: APIKeyRecord) async throws
     /// The key with this hash.
     func apiKey(hash: String) async throws -> APIKeyRecord?
+    /// The key with this id.
+    func apiKey(id: String) async throws -> APIKeyRecord?
+    /// Every key, revoked and expired ones included, oldest first.
+    func apiKeys() async throws -> [APIKeyRecord]
+    /// Revokes a key from `time` on (now, or later for a rotation's overlap) and audits it;
+    /// an earlier revocation stands. `notFound` for an unknown id.
+    func revokeAPIKey(id: String, at time: Int64, actor: String, now: Int64) async throws -> APIKeyRecord
+    /// Records that the key authenticated a request at `now`.
+    func touchAPIKey(id: String, now: Int64) async throws
 
     /// Threshold overrides set through the API, by asset id.
     func assetConfirmationOverrides() async throws -> [String: Int]
@@ -175,6 +184,9 @@ public protocol Store: Sendable {
 
     /// Registers a webhook endpoint.
     func createWebhookEndpoint(url: String, events: [EventType], secret: String, now: Int64) async throws -> WebhookEndpoint
+    /// Replaces an endpoint's signing secret; the old one is kept for signing until `overlapUntil`
+    /// (unix ms; not at all when that is not after `now`). `notFound` for an unknown or deleted endpoint.
+    func rotateWebhookSecret(id: String, secret: String, overlapUntil: Int64, now: Int64) async throws -> WebhookEndpoint
     /// Endpoints not deleted, oldest first.
     func webhookEndpoints() async throws -> [WebhookEndpoint]
     /// Deletes an endpoint and cancels what was still owed to it; `notFound` if there is none.

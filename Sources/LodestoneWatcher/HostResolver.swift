@@ -2,12 +2,23 @@ import Foundation
 public import LodestoneDomain
 import NIOPosix
 
-/// Resolves host names to addresses (getaddrinfo on the NIO thread pool, so no task thread blocks).
-public enum HostResolver {
+/// Resolves host names to addresses. The system resolver runs getaddrinfo on the NIO thread pool,
+/// so no task thread blocks; tests give scripted answers.
+public struct HostResolver: Sendable {
+    let lookupHost: @Sendable (String) async -> [IPAddress]
+
+    /// A resolver answering with `lookup` for names (literal addresses resolve to themselves).
+    public init(_ lookup: @escaping @Sendable (String) async -> [IPAddress]) { lookupHost = lookup }
+
+    /// getaddrinfo.
+    public static let system = HostResolver { host in
+        (try? await NIOThreadPool.singleton.runIfActive { HostResolver.lookup(host) }) ?? []
+    }
+
     /// Every address `host` resolves to; a literal address resolves to itself.
-    public static func resolve(_ host: String) async -> [IPAddress] {
+    public func resolve(_ host: String) async -> [IPAddress] {
         if let literal = IPAddress(host) { return [literal] }
-        return (try? await NIOThreadPool.singleton.runIfActive { lookup(host) }) ?? []
+        return await lookupHost(host)
     }
 
     static func lookup(_ host: String) -> [IPAddress] {
@@ -41,11 +52,32 @@ public enum HostResolver {
     }
 
     /// Nil when `url` may receive webhooks under `policy`, else the reason it may not.
-    public static func problem(with url: String, policy: WebhookURLPolicy) async -> String? {
-        switch WebhookURLPolicy.parse(url) {
+    public func problem(with url: String, policy: WebhookURLPolicy) async -> String? {
+        switch await pin(url, policy: policy) {
         case .failure(let problem): return problem.description
-        case .success(let target):
-            return policy.check(resolved: await resolve(target.host), host: target.host)?.description
+        case .success: return nil
         }
     }
+
+    /// Resolves `url`'s host once and checks every answer against `policy`: the address to connect
+    /// to, so the connection goes exactly where the check looked.
+    public func pin(_ url: String, policy: WebhookURLPolicy) async -> Result<PinnedTarget, WebhookURLPolicy.URLProblem> {
+        switch WebhookURLPolicy.parse(url) {
+        case .failure(let problem): return .failure(problem)
+        case .success(let target):
+            let addresses = await resolve(target.host)
+            if let problem = policy.check(resolved: addresses, host: target.host) { return .failure(problem) }
+            return .success(PinnedTarget(host: target.host, port: target.port, address: addresses[0]))
+        }
+    }
+}
+
+/// A webhook URL's host and the checked address a delivery connects to.
+public struct PinnedTarget: Sendable, Equatable {
+    /// The URL's host name (the Host header and the TLS name).
+    public let host: String
+    /// The port.
+    public let port: Int
+    /// The address that was checked and is connected to.
+    public let address: IPAddress
 }

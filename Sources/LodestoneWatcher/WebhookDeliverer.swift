@@ -1,10 +1,7 @@
-public import AsyncHTTPClient
 import Foundation
 public import LodestoneDomain
 public import LodestoneStore
 public import Logging
-import NIOCore
-import NIOHTTP1
 
 /// Delivers the outbox: each due event to each subscribed endpoint, signed, with a timeout; any 2xx
 /// acknowledges; otherwise it is retried with exponential backoff and jitter until 72 hours after
@@ -12,33 +9,49 @@ import NIOHTTP1
 /// deduplicate on the event id.
 public struct WebhookDeliverer: Sendable {
     let store: any Store
-    let http: HTTPClient
-    let policy: WebhookURLPolicy
+    let egress: WebhookEgress
     let now: @Sendable () -> Int64
-    let timeout: Duration
     let giveUpAfterMillis: Int64
     let concurrency: Int
     let logger: Logger
 
     /// A deliverer.
     public init(
-        store: any Store, http: HTTPClient, policy: WebhookURLPolicy, now: @escaping @Sendable () -> Int64, timeout: Duration = .seconds(10),
-        giveUpAfterHours: Int64 = 72, concurrency: Int = 8, logger: Logger
+        store: any Store, egress: WebhookEgress, now: @escaping @Sendable () -> Int64, giveUpAfterHours: Int64 = 72, concurrency: Int = 8,
+        logger: Logger
     ) {
         self.store = store
-        self.http = http
-        self.policy = policy
+        self.egress = egress
         self.now = now
-        self.timeout = timeout
         giveUpAfterMillis = giveUpAfterHours * 3_600_000
         self.concurrency = concurrency
         self.logger = logger
     }
 
-    /// The JSON body sent for an event: `{id, type, created, data}` (created in unix seconds).
-    public static func body(_ event: OutboxEvent) -> [UInt8] {
-        let id = String(decoding: (try? JSONEncoder().encode(event.id)) ?? Data(), as: UTF8.self)
-        return Array(#"{"id":\#(id),"type":"\#(event.type.rawValue)","created":\#(event.createdAt / 1000),"data":\#(event.data)}"#.utf8)
+    /// The JSON body sent for an event: `{id, type, created, data}` (created in unix seconds),
+    /// encoded from typed values; `data` is the event's stored payload, parsed and written again.
+    public static func body(_ event: OutboxEvent) throws -> [UInt8] {
+        struct Body: Encodable {
+            let id: String
+            let type: String
+            let created: Int64
+            let data: JSONValue
+        }
+        let data = try JSONDecoder().decode(JSONValue.self, from: Data(event.data.utf8))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(Body(id: event.id, type: event.type.rawValue, created: event.createdAt / 1000, data: data)))
+    }
+
+    /// The headers of one delivery: content type, `Lodestone-Signature`, and the Standard Webhooks
+    /// trio, each signed with every secret in force (two during a rotation's overlap).
+    public static func headers(event: OutboxEvent, body: [UInt8], secrets: [String], timestamp: Int64) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"), ("User-Agent", "Lodestone-Webhooks/1"),
+            (WebhookSignature.header, WebhookSignature.sign(body: body, secrets: secrets, timestamp: timestamp)),
+        ]
+        headers += StandardWebhookSignature.headers(id: event.id, body: body, secrets: secrets, timestamp: timestamp) ?? []
+        return headers
     }
 
     /// When to try again after failed attempt number `attempt`: 30 s doubling to a 6-hour cap, with
@@ -73,27 +86,11 @@ public struct WebhookDeliverer: Sendable {
         let clock = ContinuousClock()
         let began = clock.now
         let attempt = d.attempts + 1
-        var status: Int? = nil
-        var problem: String? = await HostResolver.problem(with: d.endpoint.url, policy: policy)
-        if problem == nil {
-            let body = Self.body(d.event)
-            var request = HTTPClientRequest(url: d.endpoint.url)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.headers.add(name: "User-Agent", value: "Lodestone-Webhooks/1")
-            request.headers.add(name: WebhookSignature.header, value: WebhookSignature.sign(body: body, secret: d.endpoint.secret, timestamp: started / 1000))
-            request.body = .bytes(ByteBuffer(bytes: body))
-            do {
-                let response = try await http.execute(request, timeout: .milliseconds(timeout.milliseconds))
-                status = Int(response.status.code)
-                _ = try? await response.body.collect(upTo: 64 * 1024)
-                if !(200..<300).contains(Int(response.status.code)) { problem = "HTTP \(response.status.code)" }
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                problem = "\(error)"
-            }
-        }
+        let body = try Self.body(d.event)
+        let headers = Self.headers(event: d.event, body: body, secrets: d.endpoint.signingSecrets(at: started), timestamp: started / 1000)
+        let outcome = try await egress.post(d.endpoint.url, headers: headers, body: body)
+        let status = outcome.status
+        let problem = outcome.problem
         let elapsed = clock.now - began
         let decision: DeliveryDecision
         if problem == nil {

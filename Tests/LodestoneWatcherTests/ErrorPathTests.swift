@@ -84,7 +84,7 @@ import Testing
             _ = try await store.createWebhookEndpoint(url: "http://127.0.0.1:9/hook", events: [.depositConfirmed], secret: "whsec_x", now: 0)
             _ = try await WebhookTests.someEvents(store)
             let deliverer = WebhookDeliverer(
-                store: store, http: .shared, policy: WebhookURLPolicy(allowPrivate: true), now: clock.now, timeout: .seconds(2),
+                store: store, egress: WebhookEgress(policy: WebhookURLPolicy(allowPrivate: true), timeout: .seconds(2)), now: clock.now,
                 logger: ScanHarness.logger)
             #expect(try await deliverer.deliverDue() == 1)
             let id = try #require(try await store.events(page: 1, pageSize: 50).items.first { $0.type == .depositConfirmed }?.id)
@@ -96,8 +96,8 @@ import Testing
     }
 
     @Test func aHostThatDoesNotResolveIsRefused() async {
-        let problem = await HostResolver.problem(with: "https://no-such-host.invalid/hook", policy: WebhookURLPolicy(allowPrivate: false))
+        let problem = await HostResolver.system.problem(with: "https://no-such-host.invalid/hook", policy: WebhookURLPolicy(allowPrivate: false))
         #expect(problem?.contains("does not resolve") == true)
-        #expect(await HostResolver.problem(with: "https://8.8.8.8/hook", policy: WebhookURLPolicy(allowPrivate: false)) == nil)
+        #expect(await HostResolver.system.problem(with: "https://8.8.8.8/hook", policy: WebhookURLPolicy(allowPrivate: false)) == nil)
     }
 }

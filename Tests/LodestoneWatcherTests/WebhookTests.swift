@@ -70,7 +70,13 @@ func ** (base: Int64, exponent: Int64) -> Int64 { (0..<exponent).reduce(1) { acc
     @Test(arguments: [
         ("127.0.0.1", false), ("10.1.2.3", false), ("172.20.0.1", false), ("192.168.1.1", false), ("169.254.169.254", false),
         ("100.64.0.1", false), ("0.0.0.0", false), ("::1", false), ("fe80::1", false), ("fd00::1", false), ("::ffff:127.0.0.1", false),
-        ("8.8.8.8", true), ("172.32.0.1", true), ("2001:4860:4860::8888", true),
+        ("224.0.0.1", false), ("255.255.255.255", false), ("240.0.0.1", false), ("192.0.2.10", false), ("198.51.100.7", false),
+        ("203.0.113.9", false), ("198.18.0.1", false), ("192.0.0.8", false),
+        ("::", false), ("ff02::1", false), ("::ffff:8.8.8.8", false), ("::8.8.8.8", false),
+        ("64:ff9b::7f00:1", false), ("64:ff9b::808:808", false), ("64:ff9b:1::1", false), ("2002:7f00:1::", false),
+        ("2002:808:808::", false), ("fec0::1", false), ("2001:db8::1", false), ("3fff::1", false), ("2001::1", false),
+        ("100::1", false), ("2001:20::1", false),
+        ("8.8.8.8", true), ("172.32.0.1", true), ("100.128.0.1", true), ("2001:4860:4860::8888", true), ("2606:4700::1111", true),
     ])
     func privateAddressesAreRecognised(_ text: String, _ isPublic: Bool) throws {
         #expect(try #require(IPAddress(text)).isPublic == isPublic)
@@ -110,7 +116,7 @@ func ** (base: Int64, exponent: Int64) -> Int64 { (0..<exponent).reduce(1) { acc
                 let events = try await Self.someEvents(store)
                 #expect(events.contains { $0.type == .depositDetected })
                 let deliverer = WebhookDeliverer(
-                    store: store, http: .shared, policy: WebhookURLPolicy(allowPrivate: true), now: clock.now, timeout: .seconds(5),
+                    store: store, egress: WebhookEgress(policy: WebhookURLPolicy(allowPrivate: true), timeout: .seconds(5)), now: clock.now,
                     logger: ScanHarness.logger)
                 receiver.answer(500)
                 #expect(try await deliverer.deliverDue() == 2)
@@ -149,11 +155,11 @@ func ** (base: Int64, exponent: Int64) -> Int64 { (0..<exponent).reduce(1) { acc
                 url: "http://127.0.0.1:9/hook", events: [.depositConfirmed], secret: "whsec_x", now: 0)
             _ = try await Self.someEvents(store)
             let deliverer = WebhookDeliverer(
-                store: store, http: .shared, policy: WebhookURLPolicy(allowPrivate: false), now: clock.now, logger: ScanHarness.logger)
+                store: store, egress: WebhookEgress(policy: WebhookURLPolicy(allowPrivate: false)), now: clock.now, logger: ScanHarness.logger)
             #expect(try await deliverer.deliverDue() == 1)
             let id = try #require(try await store.events(page: 1, pageSize: 50).items.first { $0.type == .depositConfirmed }?.id)
             let first = try #require(try await store.deliveries(eventID: id).first)
-            #expect(first.status == .pending && first.attempts[0].error?.contains("loopback, private or link-local") == true)
+            #expect(first.status == .pending && first.attempts[0].error?.contains("not a public address") == true)
             clock.advance(seconds: 73 * 3600)
             #expect(try await deliverer.deliverDue() == 1)
             #expect(try await store.deliveries(eventID: id).first?.status == .failed)

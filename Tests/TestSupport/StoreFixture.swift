@@ -30,7 +30,7 @@ public enum StoreFixture {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lodestone-\(UUID().uuidString)")
             let db = try await SQLiteDatabase.open(path: dir.appendingPathComponent("test.sqlite").path)
             defer { try? FileManager.default.removeItem(at: dir) }
-            let store = SQLStore(database: db)
+            let store = SQLStore(database: db, sealer: .random())
             try await store.migrate()
             do {
                 let result = try await body(store)
@@ -51,7 +51,7 @@ public enum StoreFixture {
                 let result: T
                 do {
                     result = try await db.withRunningClient { db in
-                        let store = SQLStore(database: db)
+                        let store = SQLStore(database: db, sealer: .random())
                         try await store.migrate()
                         return try await body(store)
                     }
