@@ -8,14 +8,17 @@ struct CanonicalPathMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        if let problem = Self.problem(request.uri.path) {
+        if let problem = CanonicalPath.problem(request.uri.path) {
             throw APIError(.badRequest, "non_canonical_path", problem, param: "path")
         }
         return try await next(request, context)
     }
+}
 
+/// The one canonical spelling of a request path.
+public enum CanonicalPath {
     /// Why `path` is not canonical, or nil when it is.
-    static func problem(_ path: String) -> String? {
+    public static func problem(_ path: String) -> String? {
         guard path.hasPrefix("/") else { return "the path must start with /" }
         if path == "/" { return nil }
         if path.hasSuffix("/") { return "the path must not end with /" }

@@ -21,7 +21,7 @@ struct APIHarness: Sendable {
     let operatorKey: String
 
     static func with(
-        _ backend: Backend, rateLimit: Int = 100_000, _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
+        _ backend: Backend, rateLimit: Int = 100_000, live: Bool = false, _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await StoreFixture.with(backend) { store in
             let clock = TestClock()
@@ -47,11 +47,11 @@ struct APIHarness: Sendable {
                     }
                 })
             let (router, routes) = APIRouterBuilder.build(deps)
-            let app = Application(router: router)
+            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             let harness = APIHarness(
                 store: store, deps: deps, clock: clock, routes: routes, app: app, serviceKey: serviceKey,
                 operatorKey: operatorKey)
-            try await app.test(.router) { client in try await body(harness, client) }
+            try await app.test(live ? .live : .router) { client in try await body(harness, client) }
         }
     }
 }
