@@ -1,4 +1,5 @@
 import Hummingbird
+import HTTPTypes
 public import LodestoneDomain
 public import LodestoneStore
 import Crypto
@@ -115,5 +116,19 @@ public final class APIKeyAuthenticator: Sendable {
         var diff: UInt8 = 0
         for i in x.indices { diff |= x[i] ^ y[i] }
         return diff == 0
+    }
+}
+
+extension APIKeyAuthenticator {
+    /// Why `key` would be refused now, or nil when it would be accepted (for operators' tools and tests).
+    public func check(_ key: String) async throws -> String? {
+        var request = HTTPRequest(method: .get, scheme: "http", authority: "localhost", path: "/")
+        request.headerFields[.authorization] = "Bearer \(key)"
+        do {
+            _ = try await authenticate(Request(head: request, body: .init(buffer: .init())))
+            return nil
+        } catch let error as APIError where error.status == .unauthorized {
+            return error.message
+        }
     }
 }

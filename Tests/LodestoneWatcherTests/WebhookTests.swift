@@ -17,15 +17,20 @@ final class Receiver: Sendable {
     struct Received: Sendable {
         let body: String
         let signatureValid: Bool
+        let headers: HTTPFields
+        let authority: String?
     }
 
     private let state = Mutex<(statuses: [Int], received: [Received])>(([], []))
     let secret = Mutex<String>("")
+    /// A Location header to answer with (redirect tests).
+    let redirectTo = Mutex<String?>(nil)
 
     func answer(_ statuses: Int...) { state.withLock { $0.statuses += statuses } }
     var received: [Received] { state.withLock { $0.received } }
 
-    func with<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
+    /// Runs the receiver on `host:port` (a free port by default) while `body` runs with its URL.
+    func with<T: Sendable>(host: String = "127.0.0.1", port: Int = 0, _ body: @Sendable (String) async throws -> T) async throws -> T {
         let router = Router()
         router.post("/hook") { request, _ -> Response in
             let bytes = Array(try await request.body.collect(upTo: 1 << 20).readableBytesView)
@@ -33,16 +38,18 @@ final class Receiver: Sendable {
             let valid = WebhookSignature.verify(
                 header: header, body: bytes, secret: self.secret.withLock { $0 }, now: Int64(Date().timeIntervalSince1970), tolerance: 10**10)
             let status = self.state.withLock { s in
-                s.received.append(Received(body: String(decoding: bytes, as: UTF8.self), signatureValid: valid))
+                s.received.append(Received(body: String(decoding: bytes, as: UTF8.self), signatureValid: valid, headers: request.headers, authority: request.head.authority))
                 return s.statuses.isEmpty ? 200 : s.statuses.removeFirst()
             }
-            return Response(status: .init(code: status))
+            var headers = HTTPFields()
+            if let location = self.redirectTo.withLock({ $0 }) { headers[.location] = location }
+            return Response(status: .init(code: status), headers: headers)
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)))
         let result = Mutex<T?>(nil)
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            let value = try await body("http://127.0.0.1:\(port)/hook")
+            let value = try await body("http://\(host):\(port)/hook")
             result.withLock { $0 = value }
         }
         return result.withLock { $0! }
