@@ -242,8 +242,9 @@ let package = Package(
         .testTarget(
             name: "LodestoneAppTests",
             dependencies: [
-                "LodestoneApp", "LodestoneCore", "LodestoneDomain",
+                "LodestoneApp", "LodestoneCore", "LodestoneDomain", "LodestoneStore",
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

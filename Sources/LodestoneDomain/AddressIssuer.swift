@@ -11,6 +11,12 @@ public struct AddressIssuer: Sendable {
     /// Networks it can derive for.
     public var networks: Set<NetworkID> { Set(derivers.keys) }
 
+    /// Networks whose deriver holds private key material (Solana only, when enabled).
+    public var networksHoldingPrivateKeys: Set<NetworkID> { Set(derivers.filter { $0.value.holdsPrivateKeyMaterial }.keys) }
+
+    /// The deriver of `network` (for inspection: audits and tests).
+    public func deriver(_ network: NetworkID) -> AddressDeriver? { derivers[network] }
+
     /// The scheme used on `network`.
     public func scheme(_ network: NetworkID) -> DerivationScheme? { derivers[network]?.scheme }
 

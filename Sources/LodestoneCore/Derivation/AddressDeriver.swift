@@ -5,20 +5,28 @@ public struct AddressDeriver: Sendable {
     public let scheme: DerivationScheme
     private let source: Source
 
+    // A secp256k1 network's deriver can hold only a public node: there is no case for a private
+    // one. Only Solana, whose SLIP-0010 ed25519 keys have no public derivation, keeps seed material.
     private enum Source: Sendable {
-        case privateChain(ExtendedPrivateKey)  // the external chain node m/…/account'/0
-        case publicChain(ExtendedPublicKey)  // the same node, watch-only
+        case publicChain(ExtendedPublicKey)  // the external chain node m/…/account'/0, public half only
         case ed25519Root(SLIP10Ed25519Key)  // m/44'/501'
     }
 
-    /// A deriver that holds the seed's nodes (required for Solana).
+    /// A deriver from the seed. For secp256k1 networks the account's public key is derived once and
+    /// every private key is dropped before this returns; for Solana the ed25519 node is kept.
     public init(scheme: DerivationScheme, seed: SecretBytes) throws(CoreError) {
         self.scheme = scheme
         if scheme.network.family == .solana {
             source = .ed25519Root(try SLIP10Ed25519Key(seed: seed).derive(scheme.accountPath))
         } else {
-            source = .privateChain(try ExtendedPrivateKey(seed: seed).derive(scheme.accountPath).child(0))
+            source = .publicChain(try ExtendedPrivateKey(seed: seed).derive(scheme.accountPath).child(0).neutered)
         }
+    }
+
+    /// Whether this deriver holds any private key material (true only for Solana).
+    public var holdsPrivateKeyMaterial: Bool {
+        if case .ed25519Root = source { return true }
+        return false
     }
 
     /// A watch-only deriver from the account-level extended public key (`m/purpose'/coin'/account'`).
@@ -63,8 +71,6 @@ public struct AddressDeriver: Sendable {
             return DerivedAddress(
                 network: network, path: path, index: index, address: SolanaAddress.encode(key),
                 publicKey: Hex.encode(key))
-        case .privateChain(let chain):
-            return encode(try chain.childPublicKey(index), path: path, index: index)
         case .publicChain(let chain):
             return encode(try chain.childKeyAndChainCode(index).0, path: path, index: index)
         }
