@@ -298,7 +298,7 @@ public struct NodeClient: Sendable {
 
     static func describe(_ error: any Error) -> String {
         switch error {
-        case DecodingError.dataCorrupted(let c): return "data corrupted at \(path(c.codingPath))"
+        case DecodingError.dataCorrupted(let c): return "data corrupted at \(path(c.codingPath)): \(c.debugDescription)"
         case DecodingError.keyNotFound(let key, let c): return "missing \(path(c.codingPath + [key]))"
         case DecodingError.typeMismatch(_, let c): return "wrong type at \(path(c.codingPath))"
         case DecodingError.valueNotFound(_, let c): return "null at \(path(c.codingPath))"

@@ -62,10 +62,13 @@ public enum ChainSourceError: Error, Sendable, CustomStringConvertible, Equatabl
     case inconsistent(String)
     /// An endpoint serves another chain: the network refuses to run.
     case wrongChain(String)
+    /// A node sent a value that is not what it must be (a hash that is not 32 bytes of hex).
+    case malformed(String)
 
     public var description: String {
         switch self {
         case .inconsistent(let why): return "inconsistent node answers: \(why)"
+        case .malformed(let why): return why
         case .wrongChain(let why): return why
         }
     }

@@ -46,7 +46,7 @@ public struct NetworkScanner: Sendable {
         source: any ChainSource, store: any Store, watchList: AddressWatchList, assets: AssetRegistry, minimums: [String: Amount],
         settings: ScanSettings, now: @escaping @Sendable () -> Int64, logger: Logger
     ) {
-        self.source = source
+        self.source = ValidatedChainSource(inner: source)
         self.store = store
         self.watchList = watchList
         self.assets = assets

@@ -37,5 +37,21 @@ extension KeyedDecodingContainer {
         return value
     }
 
-    func hash(_ key: Key) throws -> String { try decode(String.self, forKey: key).lowercased() }
+    /// A Tron-style hash: 32 bytes of hex without a prefix, lower-cased.
+    func bareHash(_ key: Key) throws -> String {
+        let text = try decode(String.self, forKey: key)
+        guard let hash = ChainHash.canonical(text, prefixed: false) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "not a 32-byte hex hash")
+        }
+        return hash
+    }
+
+    /// An EVM hash: `0x` and 32 bytes of hex, lower-cased.
+    func hash(_ key: Key) throws -> String {
+        let text = try decode(String.self, forKey: key)
+        guard let hash = ChainHash.canonical(text, prefixed: true) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "not a 32-byte hex hash")
+        }
+        return hash
+    }
 }

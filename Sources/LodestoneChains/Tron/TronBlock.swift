@@ -58,13 +58,19 @@ public struct TronBlock: Decodable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        hash = try c.decode(String.self, forKey: .blockID).lowercased()
+        hash = try c.bareHash(.blockID)
         let header = try c.decode(Header.self, forKey: .block_header).raw_data
         // Genesis omits number and timestamp.
         number = header.number ?? 0
-        parentHash = header.parentHash.lowercased()
+        guard let parent = ChainHash.canonical(header.parentHash, prefixed: false) else {
+            throw DecodingError.dataCorruptedError(forKey: .block_header, in: c, debugDescription: "parentHash is not a 32-byte hex hash")
+        }
+        parentHash = parent
         timestampMillis = header.timestamp ?? 0
         let txs = try c.decodeIfPresent([Transaction].self, forKey: .transactions) ?? []
+        guard txs.allSatisfy({ ChainHash.canonical($0.txID, prefixed: false) != nil }) else {
+            throw DecodingError.dataCorruptedError(forKey: .transactions, in: c, debugDescription: "a txID is not a 32-byte hex hash")
+        }
         transactionIDs = txs.map { $0.txID.lowercased() }
         transfers = txs.compactMap { tx in
             guard let contract = tx.raw_data.contract, contract.count == 1, contract[0].type == "TransferContract",

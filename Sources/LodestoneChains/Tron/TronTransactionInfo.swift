@@ -36,7 +36,7 @@ public struct TronTransactionInfo: Decodable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id).lowercased()
+        id = try c.bareHash(.id)
         blockNumber = try c.decodeIfPresent(Int64.self, forKey: .blockNumber) ?? 0
         succeeded = try c.decodeIfPresent(Receipt.self, forKey: .receipt)?.result == "SUCCESS"
         let logs = try c.decodeIfPresent([Log].self, forKey: .log) ?? []

@@ -1,0 +1,27 @@
+/// Block and transaction hashes as nodes write them: 32 bytes of hex, `0x`-prefixed on EVM
+/// chains, bare on Tron. Anything else (quotes, backslashes, other lengths, non-hex characters)
+/// is refused before it can be stored, logged as data or placed in a signed body.
+public enum ChainHash {
+    /// The lower-case form of `text` when it is 32 bytes of hex with the expected prefix, else nil.
+    public static func canonical(_ text: String, prefixed: Bool) -> String? {
+        let utf8 = Array(text.utf8)
+        let offset = prefixed ? 2 : 0
+        guard utf8.count == 64 + offset else { return nil }
+        if prefixed, utf8[0] != UInt8(ascii: "0") || (utf8[1] != UInt8(ascii: "x") && utf8[1] != UInt8(ascii: "X")) { return nil }
+        var out = prefixed ? "0x" : ""
+        out.reserveCapacity(utf8.count)
+        for byte in utf8[offset...] {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): out.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): out.unicodeScalars.append(Unicode.Scalar(byte + 32))
+            default: return nil
+            }
+        }
+        return out
+    }
+
+    /// Whether `text` is already a canonical hash (either form).
+    public static func isCanonical(_ text: String) -> Bool {
+        canonical(text, prefixed: text.hasPrefix("0x")) == text
+    }
+}

@@ -1,0 +1,58 @@
+import LodestoneChains
+import LodestoneCore
+import LodestoneDomain
+
+/// Wraps every chain source the scanner uses: each hash a node returned (blocks, parents,
+/// transactions) must be a canonical 32-byte hex hash before anything is stored or signed. A node
+/// that sends anything else fails the step, which is logged and retried, never skipped.
+struct ValidatedChainSource: ChainSource {
+    let inner: any ChainSource
+
+    var network: NetworkID { inner.network }
+
+    func verifyChain() async throws { try await inner.verifyChain() }
+
+    func head() async throws -> ChainHead {
+        let head = try await inner.head()
+        try check(head.block)
+        return head
+    }
+
+    func finalizedHeight(_ tag: FinalityTag) async throws -> Int64 { try await inner.finalizedHeight(tag) }
+
+    func block(at number: Int64) async throws -> ChainBlock {
+        let block = try await inner.block(at: number)
+        try check(block)
+        return block
+    }
+
+    func scan(_ range: ClosedRange<Int64>, watching: AddressWatchList) async throws -> ScannedRange {
+        let scanned = try await inner.scan(range, watching: watching)
+        for block in scanned.blocks { try check(block) }
+        for transfer in scanned.transfers { try check(transfer) }
+        return scanned
+    }
+
+    func rescan(_ range: ClosedRange<Int64>, watching: AddressWatchList) async throws -> [ObservedTransfer] {
+        let transfers = try await inner.rescan(range, watching: watching)
+        for transfer in transfers { try check(transfer) }
+        return transfers
+    }
+
+    private func check(_ block: ChainBlock) throws {
+        try check(block.hash, "block hash of block \(block.number)")
+        try check(block.parentHash, "parent hash of block \(block.number)")
+    }
+
+    private func check(_ transfer: ObservedTransfer) throws {
+        try check(transfer.txHash, "transaction hash in block \(transfer.blockNumber)")
+        try check(transfer.blockHash, "block hash of block \(transfer.blockNumber)")
+    }
+
+    private func check(_ hash: String, _ what: String) throws {
+        // The value itself is never echoed: it came from the node and may be anything.
+        guard ChainHash.isCanonical(hash) else {
+            throw ChainSourceError.malformed("\(network) node sent a \(what) that is not a 32-byte hex hash; nothing was recorded")
+        }
+    }
+}
