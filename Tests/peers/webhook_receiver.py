@@ -1,10 +1,13 @@
-"""A merchant's webhook endpoint for peer tests: checks each delivery's signature as README.md shows."""
+"""A merchant's webhook endpoint for peer tests: checks each delivery's signature twice, as README.md
+shows and with the Standard Webhooks library a merchant would use (not code of ours)."""
 import hashlib
 import hmac
 import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
+
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from background_http import BackgroundHTTPServer
 
@@ -28,6 +31,11 @@ class _Handler(BaseHTTPRequestHandler):
         receiver = self.server.receiver
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         valid = receiver.secret is not None and verify(receiver.secret, self.headers.get("Lodestone-Signature", ""), body)
+        if valid:
+            try:
+                Webhook(receiver.secret).verify(body, {k.lower(): v for k, v in self.headers.items()})
+            except WebhookVerificationError:
+                valid = False
         with receiver.lock:
             if valid:
                 receiver.deliveries.append(json.loads(body))
