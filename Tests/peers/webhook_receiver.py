@@ -13,12 +13,12 @@ from background_http import BackgroundHTTPServer
 
 
 def verify(secret, header, raw_body, tolerance=300):
-    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
-    t = parts.get("t", "")
+    parts = [p.split("=", 1) for p in header.split(",") if "=" in p]
+    t = next((v for k, v in parts if k == "t"), "")
     if not t.isdigit() or abs(time.time() - int(t)) > tolerance:
         return False
     expected = hmac.new(secret.encode(), t.encode() + b"." + raw_body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, parts.get("v1", ""))
+    return any(hmac.compare_digest(expected, v) for k, v in parts if k == "v1")
 
 
 class _Handler(BaseHTTPRequestHandler):
