@@ -9,7 +9,8 @@ struct CanonicalPathMiddleware<Context: RequestContext>: RouterMiddleware {
         -> Response
     {
         if let problem = CanonicalPath.problem(request.uri.path) {
-            throw APIError(.badRequest, "non_canonical_path", problem, param: "path")
+            // No resource has such a path: 404, which every route documents, with the reason.
+            throw APIError(.notFound, "non_canonical_path", problem, param: "path")
         }
         return try await next(request, context)
     }

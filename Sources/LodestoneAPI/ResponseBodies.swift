@@ -197,6 +197,18 @@ struct AuditEventBody: ResponseEncodable {
         case oldValue = "old_value"
         case newValue = "new_value"
     }
+
+    // The document requires both values, null when there is none.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(actor, forKey: .actor)
+        try c.encode(action, forKey: .action)
+        try c.encode(target, forKey: .target)
+        try c.encode(oldValue, forKey: .oldValue)
+        try c.encode(newValue, forKey: .newValue)
+        try c.encode(created, forKey: .created)
+    }
 }
 
 /// A page of results: `{data, page, page_size, total}`.

@@ -11,8 +11,10 @@ public final class PostgresDatabase: SQLDatabase {
     public let client: PostgresClient
     private let logger: Logger
 
-    /// A database for `postgres://user:password@host:port/database` (add `?sslmode=require` for TLS,
-    /// `?search_path=schema` to work inside one schema).
+    /// A database for `postgres://user:password@host:port/database`. `sslmode` as libpq reads it:
+    /// `disable`, `prefer` (the default: TLS when the server offers it), `require` (TLS, the
+    /// certificate not checked), `verify-ca` (checked against `sslrootcert`, else the system's roots)
+    /// or `verify-full` (also the host name). `?search_path=schema` works inside one schema.
     public init(url: String, logger: Logger) throws {
         guard let components = URLComponents(string: url), components.scheme == "postgres" || components.scheme == "postgresql"
         else { throw StoreError.badURL("expected postgres://user:password@host:port/database") }
@@ -20,13 +22,22 @@ public final class PostgresDatabase: SQLDatabase {
         guard let user = components.user, !user.isEmpty else { throw StoreError.badURL("no user name") }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         guard !database.isEmpty else { throw StoreError.badURL("no database name") }
-        let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+        let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        let rootCertificate = components.queryItems?.first { $0.name == "sslrootcert" }?.value
+        func tlsConfiguration(_ verification: CertificateVerification) -> TLSConfiguration {
+            var c = TLSConfiguration.makeClientConfiguration()
+            c.certificateVerification = verification
+            if let rootCertificate { c.trustRoots = .file(rootCertificate) }
+            return c
+        }
         let tls: PostgresClient.Configuration.TLS
         switch sslMode {
         case "disable": tls = .disable
-        case "prefer": tls = .prefer(.makeClientConfiguration())
-        case "require": tls = .require(.makeClientConfiguration())
-        default: throw StoreError.badURL("sslmode must be disable, prefer or require")
+        case "prefer": tls = .prefer(tlsConfiguration(.none))
+        case "require": tls = .require(tlsConfiguration(.none))
+        case "verify-ca": tls = .require(tlsConfiguration(.noHostnameVerification))
+        case "verify-full": tls = .require(tlsConfiguration(.fullVerification))
+        default: throw StoreError.badURL("sslmode must be disable, prefer, require, verify-ca or verify-full")
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: user,
