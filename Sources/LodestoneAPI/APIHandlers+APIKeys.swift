@@ -1,10 +1,10 @@
-import Hummingbird
+public import Hummingbird
 import Foundation
-import LodestoneDomain
+public import LodestoneDomain
 import LodestoneStore
 
-/// An API key as listings show it: never the secret, only its prefix.
-struct APIKeyBody: ResponseEncodable {
+/// An API key as listings show it (API and command line): never the secret, only its prefix.
+public struct APIKeyBody: ResponseEncodable, Sendable {
     let id: String
     let name: String
     let role: String
@@ -23,7 +23,8 @@ struct APIKeyBody: ResponseEncodable {
         case lastUsedAt = "last_used_at"
     }
 
-    init(_ r: APIKeyRecord, now: Int64, key: String? = nil) {
+    /// The listing of `r` at `now`; `key` only in the answer to creation.
+    public init(_ r: APIKeyRecord, now: Int64, key: String? = nil) {
         id = r.id
         name = r.name
         role = r.role.rawValue

@@ -52,8 +52,9 @@ public struct LodestoneConfiguration: Sendable {
     public var minimums: [String: Amount] = [:]
     /// Whether webhook URLs may point at loopback, private or link-local addresses (development, tests).
     public var allowPrivateWebhookURLs = false
-    /// The file holding the data key that seals webhook secrets (when LODESTONE_DATA_KEY is not set).
-    public var dataKeyFile = "data/data.key"
+    /// The file holding the data key that seals webhook secrets (when LODESTONE_DATA_KEY is not
+    /// set); nil means beside the SQLite database.
+    public var dataKeyFile: String? = nil
 
     /// Networks enabled by default: the eight production networks.
     static func defaultEnabled(_ n: NetworkID) -> Bool { n.isMainnet }
@@ -120,7 +121,7 @@ public struct LodestoneConfiguration: Sendable {
             rateLimitWindow: r.int("rate_limit.window_seconds", in: 1...3600) ?? 60,
             reloadSeconds: r.int("config_reload_seconds", in: 1...3600) ?? 5,
             networks: networks, fileConfirmations: fileConfirmations, minimums: minimums,
-            allowPrivateWebhookURLs: allowPrivate, dataKeyFile: r.string("secrets.data_key_file") ?? "data/data.key")
+            allowPrivateWebhookURLs: allowPrivate, dataKeyFile: r.string("secrets.data_key_file"))
         guard r.problems.isEmpty else { throw ConfigurationProblems(problems: r.problems) }
         return config
     }

@@ -43,7 +43,8 @@ public enum LodestoneServer {
         let config = try LodestoneConfiguration.load(reader)
         let passphrase = reader.string(forKey: "seed_passphrase", isSecret: true)
         let sealer = try DataKey.sealer(
-            environmentKey: reader.string(forKey: "data_key", isSecret: true), file: config.dataKeyFile, logger: logger)
+            environmentKey: reader.string(forKey: "data_key", isSecret: true), configuredFile: config.dataKeyFile,
+            databaseURL: config.databaseURL, logger: logger)
         let opened = try await DatabaseLocation.open(config.databaseURL, sealer: sealer, logger: logger)
         logger.info("opening store", metadata: ["database": "\(DatabaseLocation.redacted(config.databaseURL))"])
         do {

@@ -83,29 +83,11 @@ struct APIKeyCommand: AsyncParsableCommand {
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// One key as `list` prints it: a JSON object per line, never the secret.
-    struct Listed: Encodable {
-        let id: String
-        let name: String
-        let role: String
-        let prefix: String
-        let created_at: Int64
-        let expires_at: Int64?
-        let revoked_at: Int64?
-        let last_used_at: Int64?
-        let active: Bool
-
-        init(_ r: APIKeyRecord, now: Int64) {
-            id = r.id
-            name = r.name
-            role = r.role.rawValue
-            prefix = r.prefix
-            created_at = r.createdAt
-            expires_at = r.expiresAt
-            revoked_at = r.revokedAt
-            last_used_at = r.lastUsedAt
-            active = r.refusal(now: now) == nil
-        }
+    /// One key as `list` and `revoke` print it: the API's listing, a JSON object per line.
+    static func line(_ record: APIKeyRecord, now: Int64) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(APIKeyBody(record, now: now)), as: UTF8.self)
     }
 
     /// `lodestone apikey create`: prints only the new key; the store keeps its hash.
@@ -151,9 +133,7 @@ struct APIKeyCommand: AsyncParsableCommand {
         func run() async throws {
             let keys = try await OneShot.withStore(config: store.config, database: store.database) { try await $0.apiKeys() }
             let now = APIKeyCommand.now()
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            for key in keys { print(String(decoding: try encoder.encode(Listed(key, now: now)), as: UTF8.self)) }
+            for key in keys { print(try APIKeyCommand.line(key, now: now)) }
         }
     }
 
@@ -172,7 +152,7 @@ struct APIKeyCommand: AsyncParsableCommand {
                 let record = try await OneShot.withStore(config: store.config, database: store.database) { store in
                     try await store.revokeAPIKey(id: id, at: now, actor: "cli", now: now)
                 }
-                print(String(decoding: try JSONEncoder().encode(Listed(record, now: now)), as: UTF8.self))
+                print(try APIKeyCommand.line(record, now: now))
             } catch StoreError.notFound {
                 throw CLIError("no API key \(id.prefix(64)); `lodestone apikey list` shows the ids")
             }

@@ -64,7 +64,8 @@ enum OneShot {
         let (reader, _) = try await ConfigLoading.reader(path: config, overrides: overrides, logger: logger)
         let settings = try LodestoneConfiguration.load(reader)
         let sealer = try DataKey.sealer(
-            environmentKey: reader.string(forKey: "data_key", isSecret: true), file: settings.dataKeyFile, logger: logger)
+            environmentKey: reader.string(forKey: "data_key", isSecret: true), configuredFile: settings.dataKeyFile,
+            databaseURL: settings.databaseURL, logger: logger)
         return (settings.databaseURL, sealer)
     }
 

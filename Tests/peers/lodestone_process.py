@@ -24,21 +24,26 @@ class Lodestone:
     """A development wallet and an operator key in `database` (SQLite in `workdir` by default);
     `start()` serves it; `config` is YAML text."""
 
-    def __init__(self, workdir, config=None, database=None):
+    def __init__(self, workdir, config=None, database=None, init_keys=True):
         self.workdir = str(workdir)
-        self.env = dict(os.environ, LODESTONE_SEED_PASSPHRASE="peer-test-only-passphrase")
+        # PostgreSQL deployments share their data key through the environment, as in production.
+        self.env = dict(os.environ, LODESTONE_SEED_PASSPHRASE="peer-test-only-passphrase",
+                        LODESTONE_DATA_KEY="cGVlci10ZXN0LW9ubHktZGF0YS1rZXktMzItYnl0ZXM=")
         self.database = database or f"sqlite://{self.workdir}/lodestone.sqlite"
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.config_path = None
         if config is not None:
             self.write_config(config)
-        subprocess.run([BIN, "keys", "init", "--development", "--database", self.database], env=self.env, check=True,
-                       capture_output=True)
-        self.key = subprocess.run([BIN, "apikey", "create", "--role", "operator", "--name", "peer-test", "--database",
-                                   self.database], env=self.env, check=True, capture_output=True, text=True).stdout.strip()
         self.process = None
         self.log_path = os.path.join(self.workdir, "serve.log")
+        if not init_keys:
+            return  # another instance on the same database made them
+        # The development mnemonic is kept only so tests can check that no log ever shows it.
+        self.mnemonic = subprocess.run([BIN, "keys", "init", "--development", "--database", self.database], env=self.env,
+                                       check=True, capture_output=True, text=True).stdout.strip()
+        self.key = subprocess.run([BIN, "apikey", "create", "--role", "operator", "--name", "peer-test", "--database",
+                                   self.database], env=self.env, check=True, capture_output=True, text=True).stdout.strip()
 
     def write_config(self, text):
         """Replaces the YAML configuration the next start reads."""

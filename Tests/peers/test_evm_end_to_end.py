@@ -204,7 +204,8 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
             ledger.credit(customer, asset, value)
 
         with DevNodeServer(node) as rpc:
-            lodestone.write_config(config(rpc.url))
+            # A provider-style URL: the key in the path and the query must never reach a log line.
+            lodestone.write_config(config(rpc.url + "/v3/path-secret-4f1c?apikey=query-secret-9a7e"))
 
             def deposits():
                 return lodestone.every("/v1/deposits")
@@ -325,3 +326,18 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
             with open(lodestone.log_path) as log:
                 errors = [line for line in log if re.match(r"\S+ (error|critical) ", line)]
             assert not errors, "".join(errors[:10])
+            with open(lodestone.log_path) as log:
+                log_text = log.read()
+            secrets = {
+                "operator API key": lodestone.key, "webhook secret": receiver.secret, "mnemonic": lodestone.mnemonic,
+                "seed passphrase": lodestone.env["LODESTONE_SEED_PASSPHRASE"], "data key": lodestone.env["LODESTONE_DATA_KEY"],
+                "RPC URL path": "path-secret-4f1c", "RPC URL query": "query-secret-9a7e", "any API key": "lsk_",
+                "any webhook secret": "whsec_",
+            }
+            assert len(log_text.splitlines()) > 20, "the log is too short to mean anything"
+            for what, secret in secrets.items():
+                assert secret and secret not in log_text, f"the {what} appears in the serve log"
+            words = lodestone.mnemonic.split()
+            assert len(words) == 24
+            for i in range(len(words) - 2):
+                assert " ".join(words[i:i + 3]) not in log_text, "three words of the mnemonic appear in the serve log"
