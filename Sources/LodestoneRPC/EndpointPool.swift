@@ -4,7 +4,17 @@ import Foundation
 /// Calls go to the first healthy endpoint; failures put an endpoint in a cool-down, after which it
 /// is tried again, so a recovered primary takes over again.
 actor EndpointPool {
+    /// Whether an endpoint has shown it serves the configured chain.
+    enum Identity: Equatable {
+        /// Not checked since start or since it last recovered: checked before its next use.
+        case unverified
+        case verified
+        /// It serves another chain: never used again by this process.
+        case refused(String)
+    }
+
     struct State {
+        var identity: Identity = .unverified
         var consecutiveFailures = 0
         var coolingUntil: ContinuousClock.Instant? = nil
         var lastProblem: String? = nil
@@ -27,17 +37,25 @@ actor EndpointPool {
         self.cooldown = cooldown
     }
 
-    /// Endpoint indexes to try, healthy ones first in preference order, then those cooling down.
+    /// Endpoint indexes to try, healthy ones first in preference order, then those cooling down;
+    /// endpoints refused for serving another chain never.
     func order() -> [Int] {
         let now = clock.now
-        let healthy = states.indices.filter { states[$0].coolingUntil.map { $0 <= now } ?? true }
-        let cooling = states.indices.filter { !healthy.contains($0) }
+        let usable = states.indices.filter { if case .refused = states[$0].identity { return false } else { return true } }
+        let healthy = usable.filter { states[$0].coolingUntil.map { $0 <= now } ?? true }
+        let cooling = usable.filter { !healthy.contains($0) }
             .sorted { (states[$0].coolingUntil ?? now) < (states[$1].coolingUntil ?? now) }
         return healthy + cooling
     }
 
     /// The index calls go to now.
     func current() -> Int { order().first ?? 0 }
+
+    /// Endpoint `i`'s identity state.
+    func identity(_ i: Int) -> Identity { states[i].identity }
+
+    /// Records the outcome of endpoint `i`'s identity check.
+    func setIdentity(_ i: Int, _ identity: Identity) { states[i].identity = identity }
 
     /// Waits until endpoint `i` has budget for one more request.
     func acquire(_ i: Int) async throws {
@@ -75,6 +93,8 @@ actor EndpointPool {
         guard immediately || states[i].consecutiveFailures >= failuresBeforeCooldown else { return false }
         states[i].coolingUntil = clock.now + cooldown
         states[i].consecutiveFailures = 0
+        // What answers at this URL after an outage may be another node: check it again before use.
+        if states[i].identity == .verified { states[i].identity = .unverified }
         return true
     }
 
@@ -82,7 +102,8 @@ actor EndpointPool {
     func health() -> [(label: String, healthy: Bool, problem: String?)] {
         let now = clock.now
         return endpoints.indices.map { i in
-            (endpoints[i].label, states[i].coolingUntil.map { $0 <= now } ?? true, states[i].lastProblem)
+            if case .refused(let why) = states[i].identity { return (endpoints[i].label, false, why) }
+            return (endpoints[i].label, states[i].coolingUntil.map { $0 <= now } ?? true, states[i].lastProblem)
         }
     }
 }

@@ -17,13 +17,18 @@ public struct NodeClient: Sendable {
     let retry: RetryPolicy
     let maxResponseBytes: Int
     let logger: Logger
-    let batching = BatchSupport(retryAfter: .seconds(600))
+    let batching: BatchSupport
+    /// What every endpoint must show before its first use, and again after each outage.
+    let identity: EndpointIdentityCheck?
 
-    /// A client over `endpoints` (in preference order).
+    /// A client over `endpoints` (in preference order); with `identity`, no endpoint is used before
+    /// it passed that check (at start, on failover, after recovering from a cool-down).
     public init(
         network: String, endpoints: [RPCEndpoint], http: HTTPClient, timeout: Duration = .seconds(10), retry: RetryPolicy = RetryPolicy(),
-        cooldown: Duration = .seconds(30), maxResponseBytes: Int = 64 << 20, logger: Logger
+        cooldown: Duration = .seconds(30), maxResponseBytes: Int = 64 << 20, identity: EndpointIdentityCheck? = nil, logger: Logger
     ) {
+        self.identity = identity
+        batching = BatchSupport(retryAfter: .seconds(600))
         self.network = network
         pool = EndpointPool(endpoints, cooldown: cooldown)
         self.http = http
@@ -31,6 +36,24 @@ public struct NodeClient: Sendable {
         self.retry = retry
         self.maxResponseBytes = maxResponseBytes
         self.logger = logger
+    }
+
+    /// The same client (same endpoints, health and budgets) that checks every endpoint with
+    /// `identity` before using it.
+    public func checking(_ identity: EndpointIdentityCheck) -> NodeClient {
+        NodeClient(copying: self, identity: identity)
+    }
+
+    private init(copying other: NodeClient, identity: EndpointIdentityCheck) {
+        network = other.network
+        pool = other.pool
+        http = other.http
+        timeout = other.timeout
+        retry = other.retry
+        maxResponseBytes = other.maxResponseBytes
+        logger = other.logger
+        batching = other.batching
+        self.identity = identity
     }
 
     /// Labels of the endpoints, in preference order.
@@ -119,24 +142,51 @@ public struct NodeClient: Sendable {
         }
     }
 
-    /// The same call on every endpoint separately (start-up checks such as `eth_chainId`).
-    public func callEach<R: Decodable & Sendable>(_ method: String, _ params: [JSONParam], as: R.Type = R.self) async
-        -> [(endpoint: String, result: Result<R, RPCError>)]
-    {
-        let body = (try? JSONEncoder().encode(RPCRequest(id: 1, method: method, params: params))) ?? Data()
-        var out: [(String, Result<R, RPCError>)] = []
-        for (i, endpoint) in pool.endpoints.enumerated() {
+    // MARK: Endpoint identity
+
+    /// Checks every endpoint not checked yet; returns how many are verified, how many refused for
+    /// serving another chain, and the failures of those that could not be reached (they are checked
+    /// again before their first use).
+    public func verifyEndpoints() async -> (verified: Int, refused: [String], unreachable: [RPCError]) {
+        var verified = 0
+        var refused: [String] = []
+        var unreachable: [RPCError] = []
+        for i in pool.endpoints.indices {
             do {
-                let data = try await post(endpoint: endpoint, path: "", body: body)
-                out.append((endpoint.label, .success(try Self.decodeEnvelope(data, as: R.self, method: method, endpoint: endpoint.label))))
-                await pool.succeeded(i)
+                try await ensureIdentity(i)
+                verified += 1
             } catch let error as RPCError {
-                out.append((endpoint.label, .failure(error)))
+                if case .wrongChain = error { refused.append(error.description) } else { unreachable.append(error) }
             } catch {
-                out.append((endpoint.label, .failure(.transport(endpoint: endpoint.label, "\(error)"))))
+                unreachable.append(.transport(endpoint: pool.endpoints[i].label, "\(error)"))
             }
         }
-        return out
+        return (verified, refused, unreachable)
+    }
+
+    /// Runs the identity check of endpoint `i` unless it passed already; a wrong chain refuses the
+    /// endpoint for good (and throws `wrongChain`), anything else leaves it unverified and throws.
+    func ensureIdentity(_ i: Int) async throws {
+        guard let identity else { return }
+        switch await pool.identity(i) {
+        case .verified: return
+        case .refused(let why): throw RPCError.wrongChain(endpoint: pool.endpoints[i].label, expected: identity.expected, actual: why)
+        case .unverified: break
+        }
+        let endpoint = pool.endpoints[i]
+        do {
+            try await identity.check(EndpointProbe(client: self, endpoint: endpoint))
+        } catch let error as RPCError {
+            if case .wrongChain(_, _, let actual) = error {
+                await pool.setIdentity(i, .refused(actual))
+                logger.critical(
+                    "endpoint refused: it serves another chain; it will not be used",
+                    metadata: ["network": "\(network)", "endpoint": "\(endpoint.label)", "expected": "\(identity.expected)", "actual": "\(actual)"])
+            }
+            throw error
+        }
+        await pool.setIdentity(i, .verified)
+        logger.info("endpoint verified", metadata: ["network": "\(network)", "endpoint": "\(endpoint.label)", "chain": "\(identity.expected)"])
     }
 
     // MARK: Plain HTTP JSON APIs
@@ -150,36 +200,21 @@ public struct NodeClient: Sendable {
         }
     }
 
-    /// The same HTTP API call on every endpoint separately (start-up checks).
-    public func postEach<R: Decodable & Sendable>(path: String, json body: Data, as: R.Type = R.self) async
-        -> [(endpoint: String, result: Result<R, RPCError>)]
-    {
-        var out: [(String, Result<R, RPCError>)] = []
-        for endpoint in pool.endpoints {
-            do {
-                let data = try await post(endpoint: endpoint, path: path, body: body)
-                do { out.append((endpoint.label, .success(try JSONDecoder().decode(R.self, from: data)))) } catch {
-                    throw RPCError.malformed(endpoint: endpoint.label, Self.describe(error))
-                }
-            } catch let error as RPCError {
-                out.append((endpoint.label, .failure(error)))
-            } catch {
-                out.append((endpoint.label, .failure(.transport(endpoint: endpoint.label, "\(error)"))))
-            }
-        }
-        return out
-    }
-
     // MARK: Transport
 
     /// Sends with failover and retries; `decode` failures that are retryable count against the endpoint.
     func send<T: Sendable>(path: String, body: Data, decode: @Sendable (String, Data) throws -> T) async throws -> T {
         var failures: [RPCError] = []
+        var tried: Set<Int> = []
         for attempt in 1...max(1, retry.attempts) {
             let order = await pool.order()
-            let i = order[(attempt - 1) % max(order.count, 1)]
+            guard !order.isEmpty else { break }  // every endpoint serves another chain
+            // The best endpoint not tried yet in this call; once all were, round again in order.
+            let i = order.first { !tried.contains($0) } ?? order[(attempt - 1) % order.count]
+            tried.insert(i)
             let endpoint = pool.endpoints[i]
             do {
+                try await ensureIdentity(i)
                 let data = try await post(endpoint: endpoint, path: path, body: body)
                 let value = try decode(endpoint.label, data)
                 await pool.succeeded(i)
@@ -194,6 +229,10 @@ public struct NodeClient: Sendable {
                         "cooldown": "\(cooled)",
                     ])
                 if attempt < retry.attempts { try await Task.sleep(for: retry.delay(after: attempt)) }
+            } catch let error as RPCError {
+                // Refused for serving another chain: the next attempt goes elsewhere at once.
+                guard case .wrongChain = error else { throw error }
+                failures.append(error)
             }
         }
         throw RPCError.exhausted(failures)
@@ -325,4 +364,43 @@ final class BatchSupport: Sendable {
 
 extension Duration {
     var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
+}
+
+/// What an endpoint must show before it is used: that it serves the configured chain.
+public struct EndpointIdentityCheck: Sendable {
+    /// The chain expected, for messages (`chain id 1`, `genesis …2b6653dc`).
+    public let expected: String
+    /// Throws `RPCError.wrongChain` when the endpoint serves another chain, any other error when
+    /// it cannot tell.
+    public let check: @Sendable (EndpointProbe) async throws -> Void
+
+    /// A check.
+    public init(expected: String, check: @escaping @Sendable (EndpointProbe) async throws -> Void) {
+        self.expected = expected
+        self.check = check
+    }
+}
+
+/// Calls on one endpoint only, without failover or retries: what an identity check needs.
+public struct EndpointProbe: Sendable {
+    let client: NodeClient
+    let endpoint: RPCEndpoint
+
+    /// The endpoint's label (scheme and host), for messages.
+    public var label: String { endpoint.label }
+
+    /// One JSON-RPC call.
+    public func call<R: Decodable & Sendable>(_ method: String, _ params: [JSONParam], as: R.Type = R.self) async throws -> R {
+        let body = try JSONEncoder().encode(NodeClient.RPCRequest(id: 1, method: method, params: params))
+        let data = try await client.post(endpoint: endpoint, path: "", body: body)
+        return try NodeClient.decodeEnvelope(data, as: R.self, method: method, endpoint: endpoint.label)
+    }
+
+    /// One plain HTTP JSON call.
+    public func post<R: Decodable & Sendable>(path: String, json body: Data, as: R.Type = R.self) async throws -> R {
+        let data = try await client.post(endpoint: endpoint, path: path, body: body)
+        do { return try JSONDecoder().decode(R.self, from: data) } catch {
+            throw RPCError.malformed(endpoint: endpoint.label, NodeClient.describe(error))
+        }
+    }
 }

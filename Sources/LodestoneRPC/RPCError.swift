@@ -38,7 +38,7 @@ public enum RPCError: Error, Sendable, CustomStringConvertible, Equatable {
         case .batchRefused(let e, let code, let message): return "\(e): refuses JSON-RPC batches (\(code): \(message))"
         case .missing(let e, let what): return "\(e): no \(what) (node behind?)"
         case .exhausted(let errors): return "all endpoints failed: " + errors.map(\.description).joined(separator: "; ")
-        case .wrongChain(let e, let expected, let actual): return "\(e): serves chain \(actual), expected \(expected)"
+        case .wrongChain(let e, let expected, let actual): return "\(e): serves \(actual); expected \(expected)"
         }
     }
 }

@@ -1,6 +1,8 @@
 public import LodestoneChains
 public import LodestoneCore
 public import LodestoneDomain
+import LodestoneRPC
+import Logging
 
 /// The head of a chain as one endpoint reports it.
 public struct ChainHead: Sendable, Equatable {
@@ -36,7 +38,10 @@ public struct ScannedRange: Sendable {
 public protocol ChainSource: Sendable {
     /// The network read.
     var network: NetworkID { get }
-    /// Checks every endpoint serves the configured chain; throws (and the network does not run) if one does not.
+    /// Checks the endpoints serve the configured chain: an endpoint on another chain is refused for
+    /// good (the network runs on the others); throws `wrongChain` when every endpoint is refused,
+    /// and a transport error while none could be checked. Unreachable endpoints are checked before
+    /// their first use.
     func verifyChain() async throws
     /// The current head (the source fails over from stale endpoints itself).
     func head() async throws -> ChainHead
@@ -85,5 +90,20 @@ public enum TokenContracts {
             if let account { out[account] = asset.id }
         }
         return out
+    }
+}
+
+/// The start-up check of a network's endpoints, shared by every family.
+enum EndpointChecks {
+    static func verify(_ client: NodeClient, network: NetworkID, logger: Logger) async throws {
+        let (verified, refused, unreachable) = await client.verifyEndpoints()
+        let total = await client.endpointLabels.count
+        if refused.count == total {
+            throw ChainSourceError.wrongChain("every \(network) endpoint serves another chain: " + refused.joined(separator: "; "))
+        }
+        if verified == 0 { throw RPCError.exhausted(unreachable) }
+        for failure in unreachable {
+            logger.warning("endpoint not reachable at start; it is checked before its first use", metadata: ["network": "\(network)", "error": "\(failure)"])
+        }
     }
 }

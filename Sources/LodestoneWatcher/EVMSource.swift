@@ -28,8 +28,10 @@ public struct EVMSource: ChainSource {
         maxHeadAgeSeconds: Int64, maxLogRange: Int64 = 2000, now: @escaping @Sendable () -> Int64, logger: Logger
     ) {
         self.network = network
-        self.client = client
-        self.expectedChainID = expectedChainID ?? network.evmChainID ?? 0
+        let chainID = expectedChainID ?? network.evmChainID ?? 0
+        // Every endpoint proves its chain id before its first use, whenever that is.
+        self.client = client.checking(Self.identity(network: network, chainID: chainID))
+        self.expectedChainID = chainID
         self.nativeAssetID = nativeAssetID
         self.tokens = tokens
         contractFilter = .array(tokens.keys.map { "0x" + Hex.encode($0.bytes) }.sorted().map(JSONParam.string))
@@ -39,25 +41,26 @@ public struct EVMSource: ChainSource {
         logRange = LogRange(max: maxLogRange)
     }
 
-    public func verifyChain() async throws {
-        var failures: [RPCError] = []
-        for (endpoint, result) in await client.callEach("eth_chainId", [], as: String.self) {
-            switch result {
-            case .success(let hex):
-                guard let id = HexQuantity.int64(hex).map(UInt64.init) else {
-                    throw ChainSourceError.wrongChain("\(network) endpoint \(endpoint) answered eth_chainId with \(hex)")
-                }
-                guard id == expectedChainID else {
-                    throw ChainSourceError.wrongChain(
-                        "\(network) endpoint \(endpoint) serves chain id \(id), but \(network) is chain id \(expectedChainID)")
-                }
-            case .failure(let error):
-                logger.warning("endpoint did not answer eth_chainId", metadata: ["network": "\(network)", "error": "\(error)"])
-                failures.append(error)
+    /// An endpoint serves `network` when its `eth_chainId` is `chainID`.
+    static func identity(network: NetworkID, chainID: UInt64) -> EndpointIdentityCheck {
+        EndpointIdentityCheck(expected: "chain id \(chainID) (\(network))") { probe in
+            let hex = try await probe.call("eth_chainId", [], as: String.self)
+            guard let id = HexQuantity.int64(hex).map(UInt64.init) else {
+                throw RPCError.malformed(endpoint: probe.label, "eth_chainId is not a hex quantity")
+            }
+            guard id == chainID else {
+                throw RPCError.wrongChain(
+                    endpoint: probe.label, expected: "chain id \(chainID) (\(network))", actual: "chain id \(id)")
             }
         }
-        if failures.count == (await client.endpointLabels.count) { throw RPCError.exhausted(failures) }
     }
+
+    public func verifyChain() async throws {
+        try await EndpointChecks.verify(client, network: network, logger: logger)
+    }
+
+    /// Each endpoint's label, health and last problem (a refused one names the chain it serves).
+    public func endpointHealth() async -> [(label: String, healthy: Bool, problem: String?)] { await client.health() }
 
     public func head() async throws -> ChainHead {
         try await FreshHead.read(client: client, maxAgeSeconds: maxHeadAge, nowMillis: now(), network: network.rawValue, logger: logger) {

@@ -29,7 +29,17 @@ public struct TronSource: ChainSource {
         client: NodeClient, nativeAssetID: String, tokens: [EVMAccount: String], maxHeadAgeSeconds: Int64,
         genesisSuffix: String = TronSource.mainnetGenesisSuffix, now: @escaping @Sendable () -> Int64, logger: Logger
     ) {
-        self.client = client
+        let suffix = genesisSuffix.lowercased()
+        // Every endpoint proves its genesis before its first use, whenever that is.
+        self.client = client.checking(
+            EndpointIdentityCheck(expected: "genesis …\(suffix)") { probe in
+                let genesis = try await probe.post(path: "/wallet/getblockbynum", json: TronSource.body(0), as: TronBlock.self)
+                guard genesis.hash.hasSuffix(suffix) else {
+                    throw RPCError.wrongChain(
+                        endpoint: probe.label, expected: "genesis …\(suffix)",
+                        actual: "the chain whose genesis is \(genesis.hash)")
+                }
+            })
         self.nativeAssetID = nativeAssetID
         self.tokens = tokens
         maxHeadAge = maxHeadAgeSeconds
@@ -41,20 +51,7 @@ public struct TronSource: ChainSource {
     static func body(_ num: Int64) -> Data { Data(#"{"num":\#(num)}"#.utf8) }
 
     public func verifyChain() async throws {
-        var failures: [RPCError] = []
-        for (endpoint, result) in await client.postEach(path: "/wallet/getblockbynum", json: Self.body(0), as: TronBlock.self) {
-            switch result {
-            case .success(let genesis):
-                guard genesis.hash.hasSuffix(genesisSuffix) else {
-                    throw ChainSourceError.wrongChain(
-                        "tron endpoint \(endpoint) serves the chain whose genesis is \(genesis.hash), not one ending in \(genesisSuffix)")
-                }
-            case .failure(let error):
-                logger.warning("endpoint did not answer the genesis block", metadata: ["network": "tron", "error": "\(error)"])
-                failures.append(error)
-            }
-        }
-        if failures.count == (await client.endpointLabels.count) { throw RPCError.exhausted(failures) }
+        try await EndpointChecks.verify(client, network: network, logger: logger)
     }
 
     public func head() async throws -> ChainHead {

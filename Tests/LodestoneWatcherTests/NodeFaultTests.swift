@@ -43,10 +43,62 @@ import Testing
                 await #expect {
                     try await scanner.run()
                 } throws: { error in
-                    "\(error)".contains("serves chain id 56, but ethereum is chain id 1")
+                    "\(error)".contains("serves chain id 56; expected chain id 1 (ethereum)")
                 }
             }
             #expect(try await h.store.scanCursor(network: .ethereum) == nil)
+        }
+    }
+
+    @Test func anEndpointDownAtStartIsCheckedBeforeItsFirstUse() async throws {
+        try await ScanHarness.with(.sqlite) { h in
+            let alice = try await h.customer()
+            let chain = await Self.chain(paying: alice.account)
+            let primary = EndpointBehaviour()
+            primary.fail(.status(503), .status(503), .status(503))
+            try await DevnetServer.with(chain, behaviour: primary) { p in
+                try await DevnetServer.with(chain) { backup in
+                    let scanner = await h.scanner(urls: [p, backup], cooldown: .milliseconds(200))
+                    try await scanner.verify()  // the primary is down: only the backup is checked
+                    // What comes back at the primary's URL is a node of another chain.
+                    primary.chainID(56)
+                    try await h.catchUp(scanner)
+                    try await Task.sleep(for: .milliseconds(300))
+                    let refusedAt = primary.requests
+                    await chain.mine(empty: 3)
+                    try await h.catchUp(scanner)
+                    #expect(primary.requests == refusedAt, "a node of another chain was used")
+                }
+            }
+            #expect(try await h.deposits(alice.id).count == 10)
+        }
+    }
+
+    @Test func anEndpointIsCheckedAgainWhenItRecovers() async throws {
+        try await ScanHarness.with(.sqlite) { h in
+            let alice = try await h.customer()
+            let chain = await Self.chain(paying: alice.account)
+            let primary = EndpointBehaviour()
+            try await DevnetServer.with(chain, behaviour: primary) { p in
+                try await DevnetServer.with(chain) { backup in
+                    let source = EVMSource(
+                        network: .ethereum, client: h.client(.ethereum, [p, backup], cooldown: .milliseconds(200)), nativeAssetID: "ETH-Ethereum",
+                        tokens: [:], maxHeadAgeSeconds: 86_400, now: { Int64(Date().timeIntervalSince1970 * 1000) }, logger: ScanHarness.logger)
+                    try await source.verifyChain()
+                    #expect(try await source.head().block.number == 10)
+                    // The primary fails into a cool-down; what answers after it is on another chain.
+                    primary.fail(.status(502), .status(502), .status(502))
+                    for _ in 0..<3 { _ = try await source.head() }  // served by the backup meanwhile
+                    #expect(await source.endpointHealth().first?.healthy == false)
+                    primary.chainID(56)
+                    try await Task.sleep(for: .milliseconds(300))
+                    let before = primary.requests
+                    for _ in 0..<5 { #expect(try await source.head().block.number == 10) }
+                    // One identity check, refused, and nothing else.
+                    #expect(primary.requests == before + 1)
+                    #expect(await source.endpointHealth().first?.problem?.contains("chain id 56") == true)
+                }
+            }
         }
     }
 

@@ -62,20 +62,20 @@ struct ScanHarness: Sendable {
         ).0.id
     }
 
-    func client(_ network: NetworkID, _ urls: [String], timeout: Duration = .seconds(2)) -> NodeClient {
+    func client(_ network: NetworkID, _ urls: [String], timeout: Duration = .seconds(2), cooldown: Duration = .seconds(30)) -> NodeClient {
         NodeClient(
             network: network.rawValue, endpoints: urls.map { RPCEndpoint(url: $0, requestsPerSecond: 0) }, http: .shared, timeout: timeout,
-            retry: RetryPolicy(attempts: 6, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20)), cooldown: .seconds(30),
+            retry: RetryPolicy(attempts: 6, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20)), cooldown: cooldown,
             logger: Self.logger)
     }
 
     func scanner(
         _ network: NetworkID = .ethereum, urls: [String], settings: ScanSettings = .test, watchList: AddressWatchList? = nil,
-        maxLogRange: Int64 = 2000, timeout: Duration = .seconds(2)
+        maxLogRange: Int64 = 2000, timeout: Duration = .seconds(2), cooldown: Duration = .seconds(30)
     ) async -> NetworkScanner {
         let assets = await registry.all().filter { $0.network == network }
         let source = EVMSource(
-            network: network, client: client(network, urls, timeout: timeout), nativeAssetID: assets[0].id,
+            network: network, client: client(network, urls, timeout: timeout, cooldown: cooldown), nativeAssetID: assets[0].id,
             tokens: TokenContracts.byAccount(assets),
             maxHeadAgeSeconds: 120, maxLogRange: maxLogRange, now: clock.now, logger: Self.logger)
         let minimums = Dictionary(uniqueKeysWithValues: assets.map { ($0.id, AssetCatalog.defaultMinimum($0)) })
