@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LodestoneCore
+import LodestoneDomain
 
 /// `lodestone address …`: address utilities.
 struct AddressCommand: ParsableCommand {
@@ -21,9 +22,9 @@ struct AddressCommand: ParsableCommand {
             let network = try CommandInputs.network(network)
             do {
                 let parsed = try AddressCodec.parse(address, network: network)
-                print("{\"valid\":true,\"normalized\":\"\(parsed.normalized)\",\"kind\":\"\(parsed.kind.rawValue)\"}")
+                try printJSON(["valid": .bool(true), "normalized": .string(parsed.normalized), "kind": .string(parsed.kind.rawValue)] as [String: JSONValue])
             } catch {
-                print("{\"valid\":false,\"error\":\(jsonString(error.description))}")
+                try printJSON(["valid": .bool(false), "error": .string("\(error)")] as [String: JSONValue])
                 throw error
             }
         }

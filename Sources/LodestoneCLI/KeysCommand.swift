@@ -206,7 +206,7 @@ struct ConfigCommand: AsyncParsableCommand {
         func run() async throws {
             let problems = ConfigFileCheck.problems(path: file)
             guard problems.isEmpty else { throw ConfigurationProblems(problems: problems.map { "\(file): \($0)" }) }
-            print("{\"valid\":true,\"file\":\(jsonString(file))}")
+            try printJSON(["valid": .bool(true), "file": .string(file)] as [String: JSONValue])
         }
     }
 }

@@ -44,7 +44,7 @@ struct Migrate: AsyncParsableCommand {
             try await store.migrate()
             return try await store.schemaVersion()
         }
-        print("{\"schema_version\":\(version)}")
+        try printJSON(["schema_version": version])
     }
 }
 

@@ -31,6 +31,6 @@ struct Xpub: ParsableCommand {
             account: try CommandInputs.index(account, option: "--account"))
         let seed = try CommandInputs.seed(mnemonicFile: mnemonicFile, passphraseFile: passphraseFile)
         let key = try AddressDeriver.accountExtendedPublicKey(scheme: scheme, seed: seed)
-        print("{\"network\":\"\(network)\",\"path\":\"\(scheme.accountPath)\",\"xpub\":\"\(key)\"}")
+        try printJSON(["network": network.rawValue, "path": scheme.accountPath.description, "xpub": key])
     }
 }

@@ -48,7 +48,7 @@ public struct TronSource: ChainSource {
         self.logger = logger
     }
 
-    static func body(_ num: Int64) -> Data { Data(#"{"num":\#(num)}"#.utf8) }
+    static func body(_ num: Int64) -> Data { (try? JSONEncoder().encode(["num": num])) ?? Data() }
 
     public func verifyChain() async throws {
         try await EndpointChecks.verify(client, network: network, logger: logger)
