@@ -41,6 +41,13 @@ struct APIHandlers: Sendable {
         b.add(.post, "/v1/webhook_endpoints/:id/rotate_secret", .operator) { r, c, k in try await rotateWebhookSecret(r, c, k) }
     }
 
+    /// An asset's decimals from the catalog, which knows every asset ever issued, enabled or not:
+    /// amounts of a network disabled later still show in its units, never in base units.
+    static func decimals(_ assetID: String) throws -> Int {
+        guard let decimals = AssetCatalog.decimals(ofAssetID: assetID) else { throw StoreError.corrupt("unknown asset \(assetID)") }
+        return decimals
+    }
+
     // MARK: service
 
     func health() async throws -> Response {
@@ -228,7 +235,7 @@ struct APIHandlers: Sendable {
     }
 
     func intentBody(_ intent: PaymentIntent) async throws -> PaymentIntentBody {
-        PaymentIntentBody(intent: intent, decimals: await deps.assets.asset(id: intent.assetID)?.decimals ?? 0)
+        PaymentIntentBody(intent: intent, decimals: try Self.decimals(intent.assetID))
     }
 
     func getIntent(_ r: Request, _ c: APIRequestContext) async throws -> Response {
@@ -277,7 +284,7 @@ struct APIHandlers: Sendable {
         let customer = try await existingCustomer(c)
         var items: [BalanceBody] = []
         for (assetID, amount) in try await store.balances(customerID: customer.id).sorted(by: { $0.key < $1.key }) {
-            let decimals = await deps.assets.asset(id: assetID)?.decimals ?? 0
+            let decimals = try Self.decimals(assetID)
             items.append(BalanceBody(asset: assetID, amount: amount.decimalString(decimals: decimals)))
         }
         return try respond(DataBody(data: items))
@@ -316,7 +323,7 @@ struct APIHandlers: Sendable {
         let result = try await store.deposits(filter, page: page, pageSize: size)
         var items: [DepositBody] = []
         for d in result.items {
-            items.append(DepositBody(deposit: d, decimals: await deps.assets.asset(id: d.assetID)?.decimals ?? 0))
+            items.append(DepositBody(deposit: d, decimals: try Self.decimals(d.assetID)))
         }
         return try respond(ListBody(data: items, page: page, pageSize: size, total: result.total))
     }

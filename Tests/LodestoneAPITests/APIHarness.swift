@@ -21,7 +21,7 @@ struct APIHarness: Sendable {
     let operatorKey: String
 
     static func with(
-        _ backend: Backend, rateLimit: Int = 100_000, live: Bool = false, _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
+        _ backend: Backend, rateLimit: Int = 100_000, live: Bool = false, networks: [NetworkID] = NetworkID.production, _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await StoreFixture.with(backend) { store in
             let clock = TestClock()
@@ -32,8 +32,8 @@ struct APIHarness: Sendable {
             try await store.createAPIKey(
                 APIKeyRecord(id: "key_o", name: "ops", role: .operator, hash: APIKeySecret.hash(operatorKey), createdAt: 0))
             let deps = APIDependencies(
-                store: store, assets: AssetRegistry(assets: NetworkID.production.flatMap(AssetCatalog.defaults(for:))),
-                issuer: TestKeys.issuer, networks: NetworkID.production.map { NetworkStatus(id: $0, enabled: true) },
+                store: store, assets: AssetRegistry(assets: networks.flatMap(AssetCatalog.defaults(for:))),
+                issuer: TestKeys.issuer, networks: networks.map { NetworkStatus(id: $0, enabled: true) },
                 limiter: RateLimiter(limit: rateLimit, windowSeconds: 60), now: clock.now,
                 openAPIDocument: APIResources.openAPIDocument,
                 webhookURLProblem: { url in

@@ -1,0 +1,41 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import LodestoneAPI
+import LodestoneCore
+import LodestoneDomain
+import LodestoneStore
+import TestSupport
+import Testing
+
+/// History of a network that is later disabled keeps showing in that asset's units.
+@Suite struct DisabledNetworkTests {
+    @Test(arguments: Backend.available)
+    func amountsOfADisabledNetworkKeepTheirDecimals(_ backend: Backend) async throws {
+        // BSC is not enabled in this deployment; its money was received while it was.
+        try await APIHarness.with(backend, networks: NetworkID.production.filter { $0 != .bsc }) { h, c in
+            let customer = try await h.store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
+            let (address, _) = try await h.store.issueAddress(customerID: customer, network: .bsc, now: 1) { n, i in
+                try TestKeys.issuer.derive(network: n, index: i)
+            }
+            let usdt = try #require(AssetCatalog.defaults(for: .bsc).first { $0.id == "USDT-BSC" })
+            #expect(usdt.decimals == 18)
+            let five = try Amount(decimal: "5", decimals: 18)
+            let (intent, _) = try await h.store.createPaymentIntent(
+                NewPaymentIntent(
+                    asset: usdt, amount: try Amount(decimal: "2", decimals: 18), customerID: customer, depositAddress: address.address,
+                    merchantOrderID: nil, metadata: nil, expiresIn: 3600, idempotencyKey: nil, requestHash: ""), now: 2)
+            let o = DepositObservation(
+                network: .bsc, assetID: "USDT-BSC", address: address.address, customerID: customer, amount: five,
+                txHash: "0x" + String(repeating: "a", count: 64), position: 0, blockNumber: 1, blockHash: "0x" + String(repeating: "b", count: 64))
+            let (deposit, _) = try await h.store.recordDeposit(o, minimum: .zero, now: 3)
+            _ = try await h.store.creditDeposit(id: deposit.id, now: 4)
+            let shown = try await c.call(.get, "/v1/payment_intents/\(intent.id)", key: h.serviceKey)
+            #expect(shown.json["amount"] as? String == "2" && shown.json["amount_received"] as? String == "2")
+            let deposits = try await c.call(.get, "/v1/deposits?customer=\(customer)", key: h.serviceKey).data
+            #expect(deposits.map { $0["amount"] as? String } == ["5"])
+            let balances = try await c.call(.get, "/v1/customers/\(customer)/balances", key: h.serviceKey).data
+            #expect(balances.map { $0["amount"] as? String } == ["3"])
+        }
+    }
+}
