@@ -9,10 +9,13 @@ public struct NetworkStatus: Sendable {
     public let id: NetworkID
     /// Whether Lodestone serves it in this deployment.
     public let enabled: Bool
+    /// Whether a scanner watches it for deposits (its family can be watched and it has endpoints).
+    public let watched: Bool
     /// A status line.
-    public init(id: NetworkID, enabled: Bool) {
+    public init(id: NetworkID, enabled: Bool, watched: Bool) {
         self.id = id
         self.enabled = enabled
+        self.watched = watched
     }
 }
 
@@ -53,6 +56,9 @@ public struct APIDependencies: Sendable {
         self.now = now
         self.openAPIDocument = openAPIDocument
     }
+
+    /// Whether deposits on `network` are watched in this deployment.
+    func isWatched(_ network: NetworkID) -> Bool { networks.contains { $0.id == network && $0.enabled && $0.watched } }
 
     func enabledNetwork(_ text: String, param: String) throws -> NetworkID {
         guard let network = NetworkID(rawValue: text) else {

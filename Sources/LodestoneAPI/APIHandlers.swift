@@ -48,6 +48,9 @@ struct APIHandlers: Sendable {
         return decimals
     }
 
+    /// Whether the address's network is watched (the EVM networks share addresses; each is judged alone).
+    func watchedAddress(_ a: CustomerAddress) -> Bool { NetworkID(rawValue: a.network).map(deps.isWatched) ?? false }
+
     // MARK: service
 
     func health() async throws -> Response {
@@ -67,7 +70,7 @@ struct APIHandlers: Sendable {
         return try respond(DataBody(data: deps.networks.map { n in
             NetworkBody(
                 id: n.id.rawValue, name: n.id.displayName, family: n.id.family.rawValue, chainID: n.id.evmChainID,
-                enabled: n.enabled && enabled.contains(n.id))
+                enabled: n.enabled && enabled.contains(n.id), watched: deps.isWatched(n.id))
         }))
     }
 
@@ -157,13 +160,13 @@ struct APIHandlers: Sendable {
         let (address, created) = try await store.issueAddress(customerID: customer.id, network: network, now: deps.now()) {
             network, index in try issuer.derive(network: network, index: index)
         }
-        return try respond(created ? .created : .ok, AddressBody(address))
+        return try respond(created ? .created : .ok, AddressBody(address, watched: watchedAddress(address)))
     }
 
     func customerAddresses(_ r: Request, _ c: APIRequestContext) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
         let customer = try await existingCustomer(c)
-        return try respond(DataBody(data: try await store.addresses(customerID: customer.id).map(AddressBody.init)))
+        return try respond(DataBody(data: try await store.addresses(customerID: customer.id).map { AddressBody($0, watched: watchedAddress($0)) }))
     }
 
     /// Parses an address without knowing its network: the first family it is valid for.
@@ -186,7 +189,7 @@ struct APIHandlers: Sendable {
         guard let owned = try await store.address(matching: parsed) else {
             throw APIError.notFound("address \(parsed.normalized)", param: "address")
         }
-        return try respond(AddressBody(owned))
+        return try respond(AddressBody(owned, watched: watchedAddress(owned)))
     }
 
     // MARK: payment intents
@@ -210,6 +213,13 @@ struct APIHandlers: Sendable {
             throw APIError.invalid("asset", "unknown asset '\(assetID)'")
         }
         _ = try deps.enabledNetwork(asset.network.rawValue, param: "asset")
+        guard deps.isWatched(asset.network) else {
+            // Nothing would ever see the payment: refuse rather than take an order that cannot be paid.
+            throw APIError(
+                .unprocessableContent, "network_not_watched",
+                "deposits on \(asset.network.rawValue) are not watched in this deployment (no scanner or no rpc endpoints), so an intent for \(asset.id) could never be paid",
+                param: "asset")
+        }
         let amount: Amount
         do { amount = try Amount(decimal: amountText, decimals: asset.decimals) } catch {
             throw APIError.invalid("amount", "\(error.description)")

@@ -21,8 +21,9 @@ struct NetworkBody: ResponseEncodable {
     let family: String
     let chainID: UInt64?
     let enabled: Bool
+    let watched: Bool
     enum CodingKeys: String, CodingKey {
-        case id, name, family, enabled
+        case id, name, family, enabled, watched
         case chainID = "chain_id"
     }
 
@@ -33,6 +34,7 @@ struct NetworkBody: ResponseEncodable {
         try c.encode(family, forKey: .family)
         try c.encode(chainID, forKey: .chainID)  // explicit null outside EVM
         try c.encode(enabled, forKey: .enabled)
+        try c.encode(watched, forKey: .watched)
     }
 }
 
@@ -101,17 +103,20 @@ struct AddressBody: ResponseEncodable {
     let derivationPath: String
     let index: UInt32
     let created: String
+    /// Whether deposits to it are watched in this deployment now.
+    let watched: Bool
 
-    init(_ a: CustomerAddress) {
+    init(_ a: CustomerAddress, watched: Bool) {
         address = a.address
         network = a.network
         customer = a.customerID
         derivationPath = a.derivationPath
         index = a.index
         created = rfc3339(a.createdAt)
+        self.watched = watched
     }
     enum CodingKeys: String, CodingKey {
-        case address, network, customer, index, created
+        case address, network, customer, index, created, watched
         case derivationPath = "derivation_path"
     }
 }

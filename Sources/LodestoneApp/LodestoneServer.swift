@@ -76,7 +76,9 @@ public enum LodestoneServer {
             let deps = APIDependencies(
                 store: store, assets: registry, issuer: issuer,
                 networks: (NetworkID.production + NetworkID.allCases.filter { !$0.isMainnet && config.networks[$0]?.enabled == true })
-                    .map { NetworkStatus(id: $0, enabled: config.networks[$0]?.enabled == true) },
+                    .map {
+                        NetworkStatus(id: $0, enabled: config.networks[$0]?.enabled == true, watched: WatchServices.isWatched($0, config))
+                    },
                 limiter: RateLimiter(limit: config.rateLimitRequests, windowSeconds: config.rateLimitWindow),
                 now: nowMillis,
                 openAPIDocument: APIResources.openAPIDocument(

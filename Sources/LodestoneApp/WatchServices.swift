@@ -11,6 +11,14 @@ import ServiceLifecycle
 
 /// Builds the chain scanners and the webhook deliverer of a configuration, as services.
 enum WatchServices {
+    /// Chain families a scanner exists for.
+    static func canWatch(_ family: ChainFamily) -> Bool { family == .evm || family == .tron }
+
+    /// Whether `network` is watched under `config`: enabled, a family with a scanner, endpoints configured.
+    static func isWatched(_ network: NetworkID, _ config: LodestoneConfiguration) -> Bool {
+        guard let settings = config.networks[network] else { return false }
+        return settings.enabled && canWatch(network.family) && !settings.rpc.isEmpty
+    }
     /// One scanner per enabled network with endpoints, plus the webhook deliverer.
     static func make(
         config: LodestoneConfiguration, store: any Store, registry: AssetRegistry, now: @escaping @Sendable () -> Int64, logger: Logger
@@ -19,7 +27,7 @@ enum WatchServices {
         var watchLists: [ChainFamily: AddressWatchList] = [:]
         for network in NetworkID.allCases {
             guard let settings = config.networks[network], settings.enabled else { continue }
-            guard network.family == .evm || network.family == .tron else {
+            guard Self.canWatch(network.family) else {
                 logger.notice("addresses are issued; watching this network is not available yet", metadata: ["network": "\(network)"])
                 continue
             }

@@ -21,7 +21,8 @@ struct APIHarness: Sendable {
     let operatorKey: String
 
     static func with(
-        _ backend: Backend, rateLimit: Int = 100_000, live: Bool = false, networks: [NetworkID] = NetworkID.production, _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
+        _ backend: Backend, rateLimit: Int = 100_000, live: Bool = false, networks: [NetworkID] = NetworkID.production,
+        unwatched: Set<NetworkID> = [], _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await StoreFixture.with(backend) { store in
             let clock = TestClock()
@@ -33,7 +34,7 @@ struct APIHarness: Sendable {
                 APIKeyRecord(id: "key_o", name: "ops", role: .operator, hash: APIKeySecret.hash(operatorKey), createdAt: 0))
             let deps = APIDependencies(
                 store: store, assets: AssetRegistry(assets: networks.flatMap(AssetCatalog.defaults(for:))),
-                issuer: TestKeys.issuer, networks: networks.map { NetworkStatus(id: $0, enabled: true) },
+                issuer: TestKeys.issuer, networks: networks.map { NetworkStatus(id: $0, enabled: true, watched: !unwatched.contains($0)) },
                 limiter: RateLimiter(limit: rateLimit, windowSeconds: 60), now: clock.now,
                 openAPIDocument: APIResources.openAPIDocument,
                 webhookURLProblem: { url in

@@ -39,3 +39,30 @@ import Testing
         }
     }
 }
+
+@Suite struct UnwatchedNetworkTests {
+    @Test(arguments: Backend.available)
+    func intentsOnANetworkNobodyWatchesAreRefusedAddressesAreNot(_ backend: Backend) async throws {
+        try await APIHarness.with(backend, unwatched: [.bitcoin, .solana]) { h, c in
+            let customer = try await APITests.createCustomer(c, h)
+            for asset in ["BTC-Bitcoin", "USDC-Solana", "SOL-Solana"] {
+                let r = try await c.call(
+                    .post, "/v1/payment_intents", key: h.serviceKey, json: #"{"asset":"\#(asset)","amount":"1","customer":"\#(customer)"}"#)
+                #expect(r.status == .unprocessableContent && r.errorParam == "asset", "\(asset): \(r.text)")
+                #expect(r.error["code"] as? String == "network_not_watched")
+            }
+            #expect(try await h.store.paymentIntents(PaymentIntentFilter(), page: 1, pageSize: 10).total == 0)
+            // Addresses are still issued, and say they are not watched.
+            let btc = try await c.call(.post, "/v1/customers/\(customer)/addresses", key: h.serviceKey, json: #"{"network":"bitcoin"}"#)
+            #expect(btc.status == .created && btc.json["watched"] as? Bool == false)
+            let eth = try await c.call(.post, "/v1/customers/\(customer)/addresses", key: h.serviceKey, json: #"{"network":"ethereum"}"#)
+            #expect(eth.status == .created && eth.json["watched"] as? Bool == true)
+            let ok = try await c.call(
+                .post, "/v1/payment_intents", key: h.serviceKey, json: #"{"asset":"USDT-Ethereum","amount":"1","customer":"\#(customer)"}"#)
+            #expect(ok.status == .created)
+            let networks = try await c.call(.get, "/v1/networks", key: h.serviceKey).data
+            let watched = Dictionary(uniqueKeysWithValues: networks.map { ($0["id"] as! String, $0["watched"] as? Bool) })
+            #expect(watched["bitcoin"] == false && watched["solana"] == false && watched["ethereum"] == true && watched["tron"] == true)
+        }
+    }
+}

@@ -114,12 +114,18 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
     runtime_code = subprocess.run(["vyper", "-f", "bytecode_runtime", os.path.join(HERE, "contracts", "Token.vy")],
                                   capture_output=True, text=True, check=True).stdout.strip()
 
+    # The devnet carries the token at the mainnet USDT and USDC addresses Lodestone ships with.
+    contracts = {USDT: "0xdAC17F958D2ee523a2206206994597C13D831ec7", USDC: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48"}
+    node = DevNode(chain_id=1, contracts={contracts[t]: bytes.fromhex(runtime_code[2:]) for t in contracts})
+
     with WebhookReceiver() as receiver:
-        # Phase 1: the merchant sets up customers, addresses, intents and a webhook endpoint.
-        lodestone = Lodestone(tmp_path, config(), database=database).start()
+        # Phase 1: the merchant sets up customers, addresses, intents and a webhook endpoint. The
+        # network is watched (intents on an unwatched one are refused), but nothing is mined yet.
+        first_rpc = DevNodeServer(node).__enter__()
+        lodestone = Lodestone(tmp_path, config(first_rpc.url), database=database).start()
         assets = {a["id"]: a for a in lodestone.get("/v1/assets")["data"]}
         decimals = {a: assets[a]["decimals"] for a in (ETH, USDT, USDC)}
-        contracts = {USDT: assets[USDT]["contract"], USDC: assets[USDC]["contract"]}
+        assert contracts == {USDT: assets[USDT]["contract"], USDC: assets[USDC]["contract"]}
         endpoint = lodestone.post("/v1/webhook_endpoints", {"url": receiver.url, "events": EVENT_TYPES})
         receiver.secret = endpoint["secret"]
 
@@ -162,9 +168,9 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
                 plan.append((customer, other, amount(other)))
         assert len(plan) == 100
         assert lodestone.stop() == 0
+        first_rpc.__exit__(None, None, None)
 
         # Phase 2: the deposits are mined on a real EVM, with noise that must never be credited.
-        node = DevNode(chain_id=1, contracts={contracts[t]: bytes.fromhex(runtime_code[2:]) for t in contracts})
         for sender in range(len(node.senders)):
             for token in (USDT, USDC):
                 node.send(sender, contracts[token], payload=call_data("mint(address,uint256)",
