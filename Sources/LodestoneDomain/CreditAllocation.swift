@@ -21,10 +21,9 @@ public struct CreditAllocation: Sendable, Equatable {
     /// What matched no open intent: credited to the customer's balance.
     public let unapplied: Amount
 
-    /// Spreads `amount` over `intents` (only open ones count; oldest first, ties by id).
+    /// Spreads `amount` over `intents` (only open ones count; in creation order, by sequence number).
     public static func allocate(_ amount: Amount, to intents: [PaymentIntent]) -> CreditAllocation {
-        let open = intents.filter { $0.status == .requiresPayment || $0.status == .processing }
-            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        let open = intents.filter { $0.status == .requiresPayment || $0.status == .processing }.sorted { $0.sequence < $1.sequence }
         var remaining = amount
         var applications: [Application] = []
         for intent in open where remaining > .zero {

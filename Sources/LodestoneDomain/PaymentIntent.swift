@@ -40,13 +40,16 @@ public struct PaymentIntent: Sendable, Hashable {
     public let expiresAt: Int64
     /// Creation, unix milliseconds.
     public let createdAt: Int64
+    /// Creation order: a sequence number from the store (0 until stored). Timestamps tie; this never does.
+    public var sequence: Int64
 
     /// An intent record.
     public init(
         id: String, status: PaymentIntentStatus, assetID: String, network: NetworkID, amount: Amount,
         amountReceived: Amount, depositAddress: String, confirmationsRequired: Int, customerID: String,
-        merchantOrderID: String?, metadata: String?, expiresAt: Int64, createdAt: Int64
+        merchantOrderID: String?, metadata: String?, expiresAt: Int64, createdAt: Int64, sequence: Int64 = 0
     ) {
+        self.sequence = sequence
         self.id = id
         self.status = status
         self.assetID = assetID

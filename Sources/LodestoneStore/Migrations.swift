@@ -215,5 +215,36 @@ enum Migrations {
             "ALTER TABLE webhook_endpoints ADD COLUMN previous_secret TEXT",
             "ALTER TABLE webhook_endpoints ADD COLUMN previous_secret_expires_at BIGINT",
         ]),
+        (5, "creation order by sequence", [
+            // Timestamps tie (milliseconds) and ids are random: order comes from per-table
+            // sequences, allocated from a counter row in the inserting transaction, so a number is
+            // only handed out after the previous one's transaction committed.
+            "ALTER TABLE payment_intents ADD COLUMN seq BIGINT",
+            """
+            UPDATE payment_intents SET seq = r.n FROM (
+                SELECT id AS rid, ROW_NUMBER() OVER (ORDER BY created_at, id) AS n FROM payment_intents) r
+            WHERE payment_intents.id = r.rid
+            """,
+            "INSERT INTO counters (name, value) SELECT 'seq.payment_intents', COUNT(*) FROM payment_intents",
+            "CREATE INDEX payment_intents_by_customer_seq ON payment_intents (customer_id, asset_id, seq)",
+            "CREATE INDEX payment_intents_by_seq ON payment_intents (seq)",
+            "ALTER TABLE events ADD COLUMN seq BIGINT",
+            """
+            UPDATE events SET seq = r.n FROM (
+                SELECT id AS rid, ROW_NUMBER() OVER (ORDER BY created_at, id) AS n FROM events) r
+            WHERE events.id = r.rid
+            """,
+            "INSERT INTO counters (name, value) SELECT 'seq.events', COUNT(*) FROM events",
+            "CREATE INDEX events_by_seq ON events (seq)",
+            "ALTER TABLE addresses ADD COLUMN seq BIGINT",
+            """
+            UPDATE addresses SET seq = r.n FROM (
+                SELECT customer_id AS rc, network AS rn,
+                       ROW_NUMBER() OVER (ORDER BY created_at, customer_id, network) AS n FROM addresses) r
+            WHERE addresses.customer_id = r.rc AND addresses.network = r.rn
+            """,
+            "INSERT INTO counters (name, value) SELECT 'seq.addresses', COUNT(*) FROM addresses",
+            "CREATE INDEX addresses_by_family_seq ON addresses (family, seq)",
+        ]),
     ]
 }

@@ -66,6 +66,7 @@ extension SQLStore {
                     "UPDATE customers SET derivation_index = $1 WHERE id = $2", [.int(index), .text(customerID)])
             }
             let row = try Self.addressRow(customerID: customerID, network: network, index: index, now: now, derive: derive)
+                + [.int(try await Self.nextSequence("addresses", db))]
             // A request that saw the index already assigned may insert the same row concurrently
             // without this lock; whichever insert lands second keeps the first one's row.
             let created = try await db.query(Self.insertAddress + " ON CONFLICT DO NOTHING RETURNING \(Self.addressColumns)", row)
@@ -77,17 +78,19 @@ extension SQLStore {
         }
     }
 
-    /// The index is fixed for good once assigned, so this needs no transaction: the unique keys
-    /// let exactly one of any concurrent inserts win, and all of them would have written the same
-    /// derived address anyway.
+    /// The index is fixed for good once assigned: the unique keys let exactly one of any concurrent
+    /// inserts win, and all of them would have written the same derived address anyway. The
+    /// transaction only takes the address's sequence number (what the watch lists load by).
     func insertForKnownIndex(customerID: String, network: NetworkID, index: Int64, now: Int64, derive: AddressDerivation)
         async throws -> (CustomerAddress, created: Bool)
     {
         let row = try Self.addressRow(customerID: customerID, network: network, index: index, now: now, derive: derive)
-        let inserted = try await database.read { db in
+        let inserted = try await database.transaction { db in
             // No conflict target: the same row also collides on (network, match_key), and
             // either collision means another request inserted it first.
-            try await db.query(Self.insertAddress + " ON CONFLICT DO NOTHING RETURNING \(Self.addressColumns)", row)
+            try await db.query(
+                Self.insertAddress + " ON CONFLICT DO NOTHING RETURNING \(Self.addressColumns)",
+                row + [.int(try await Self.nextSequence("addresses", db))])
         }
         if let created = try inserted.first.map(Self.address) { return (created, true) }
         let lookup = "SELECT \(Self.addressColumns) FROM addresses WHERE customer_id = $1 AND network = $2"
@@ -100,8 +103,8 @@ extension SQLStore {
     }
 
     static let insertAddress = """
-        INSERT INTO addresses (customer_id, network, family, address, match_key, derivation_path, derivation_index, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        INSERT INTO addresses (customer_id, network, family, address, match_key, derivation_path, derivation_index, created_at, seq)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         """
 
     /// The values of a new address row: derived, then parsed back so the stored form is canonical.

@@ -91,7 +91,7 @@ extension SQLStore {
                 """
                 SELECT \(Self.intentColumns) FROM payment_intents
                 WHERE customer_id = $1 AND asset_id = $2 AND status IN ('requires_payment', 'processing')
-                ORDER BY created_at, id\(lock)
+                ORDER BY seq\(lock)
                 """, [.text(deposit.customerID), .text(deposit.assetID)]
             ).map(Self.intent)
             let allocation = CreditAllocation.allocate(deposit.amount, to: intents)
@@ -165,9 +165,10 @@ extension SQLStore {
 
     static func emit(_ type: EventType, key: String, _ data: String, now: Int64, _ db: any SQLExecutor) async throws {
         let id = "evt_\(type.rawValue).\(key)"
+        guard try await db.query("SELECT id FROM events WHERE id = $1", [.text(id)]).isEmpty else { return }
         let inserted = try await db.query(
-            "INSERT INTO events (id, type, data, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING id",
-            [.text(id), .text(type.rawValue), .text(data), .int(now)])
+            "INSERT INTO events (id, type, data, created_at, seq) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id",
+            [.text(id), .text(type.rawValue), .text(data), .int(now), .int(try await Self.nextSequence("events", db))])
         guard !inserted.isEmpty else { return }
         _ = try await db.query(
             """
@@ -194,7 +195,7 @@ extension SQLStore {
     }
 
     public func events(page: Int, pageSize: Int) async throws -> Page<OutboxEvent> {
-        try await self.page(from: "events", columns: "id, type, data, created_at", order: "created_at, id", page: page, pageSize: pageSize) { r in
+        try await self.page(from: "events", columns: "id, type, data, created_at", order: "seq", page: page, pageSize: pageSize) { r in
             guard let type = EventType(rawValue: try r.text(1)) else { throw StoreError.corrupt("event type") }
             return OutboxEvent(id: try r.text(0), type: type, data: try r.text(2), createdAt: try r.int(3))
         }

@@ -4,7 +4,7 @@ public import LodestoneDomain
 extension SQLStore {
     static let intentColumns = """
         id, status, asset_id, network, amount, amount_received, deposit_address, confirmations_required, \
-        customer_id, merchant_order_id, metadata, expires_at, created_at, request_hash
+        customer_id, merchant_order_id, metadata, expires_at, created_at, request_hash, seq
         """
 
     static func intent(_ row: SQLRow) throws -> PaymentIntent {
@@ -15,7 +15,7 @@ extension SQLStore {
             amount: try Self.amount(try row.text(4)), amountReceived: try Self.amount(try row.text(5)),
             depositAddress: try row.text(6), confirmationsRequired: Int(try row.int(7)), customerID: try row.text(8),
             merchantOrderID: try row.optionalText(9), metadata: try row.optionalText(10), expiresAt: try row.int(11),
-            createdAt: try row.int(12))
+            createdAt: try row.int(12), sequence: try row.optionalInt(14) ?? 0)
     }
 
     static func amount(_ text: String) throws -> Amount {
@@ -37,15 +37,20 @@ extension SQLStore {
             new.idempotencyKey.sql,
         ]
         if new.idempotencyKey == nil {
-            // Without a key there is nothing to look up first: one insert, with the foreign key
-            // standing guard for the customer.
+            // Without a key there is nothing to look up first: a sequence number and one insert,
+            // with the foreign key standing guard for the customer.
+            var created = intent
             do {
-                _ = try await database.read { db in try await db.query(Self.insertIntent, insertBinds) }
+                created.sequence = try await database.transaction { db in
+                    let sequence = try await Self.nextSequence("payment_intents", db)
+                    _ = try await db.query(Self.insertIntent, insertBinds + [.int(sequence)])
+                    return sequence
+                }
             } catch StoreError.backend {
                 guard try await customer(id: new.customerID) != nil else { throw StoreError.notFound("customer") }
                 throw StoreError.backend("payment intent insert failed")
             }
-            return (intent, true)
+            return (created, true)
         }
         do {
             return try await database.transaction { db in
@@ -56,8 +61,10 @@ extension SQLStore {
                 guard try await !db.query("SELECT id FROM customers WHERE id = $1", [.text(new.customerID)]).isEmpty else {
                     throw StoreError.notFound("customer")
                 }
-                _ = try await db.query(Self.insertIntent, insertBinds)
-                return (intent, true)
+                var created = intent
+                created.sequence = try await Self.nextSequence("payment_intents", db)
+                _ = try await db.query(Self.insertIntent, insertBinds + [.int(created.sequence)])
+                return (created, true)
             }
         } catch StoreError.backend(let why) {
             // A concurrent request with the same key won the race: answer as its retry would be answered.
@@ -73,7 +80,7 @@ extension SQLStore {
 
     static let insertIntent = """
         INSERT INTO payment_intents (\(intentColumns), idempotency_key)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, $15)
         """
 
     static func intent(idempotencyKey: String, _ db: any SQLExecutor) async throws -> (intent: PaymentIntent, hash: String)? {
@@ -98,7 +105,7 @@ extension SQLStore {
         where_.equal("status", filter.status?.rawValue)
         where_.equal("merchant_order_id", filter.merchantOrderID)
         return try await self.page(
-            from: "payment_intents", columns: Self.intentColumns, filter: where_, order: "created_at DESC, id DESC",
+            from: "payment_intents", columns: Self.intentColumns, filter: where_, order: "seq DESC",
             page: page, pageSize: pageSize, decode: Self.intent)
     }
 

@@ -135,11 +135,11 @@ extension SQLStore {
         }
     }
 
-    public func watchedAddresses(family: ChainFamily, since: Int64) async throws -> [(matchKey: String, createdAt: Int64)] {
+    public func watchedAddresses(family: ChainFamily, after sequence: Int64) async throws -> [(matchKey: String, sequence: Int64)] {
         try await database.read { db in
             try await db.query(
-                "SELECT match_key, created_at FROM addresses WHERE family = $1 AND created_at >= $2",
-                [.text(family.rawValue), .int(since)]
+                "SELECT match_key, seq FROM addresses WHERE family = $1 AND seq > $2 ORDER BY seq",
+                [.text(family.rawValue), .int(sequence)]
             ).map { (try $0.text(0), try $0.int(1)) }
         }
     }

@@ -98,7 +98,7 @@ extension SQLStore {
                        w.previous_secret_expires_at, d.attempts, d.created_at
                 FROM webhook_deliveries d JOIN events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
                 WHERE d.status = 'pending' AND d.next_attempt_at <= $1
-                ORDER BY d.next_attempt_at, e.created_at, e.id LIMIT $2
+                ORDER BY d.next_attempt_at, e.seq LIMIT $2
                 """, [.int(now), .int(Int64(limit))]
             ).map { row in
                 guard let type = EventType(rawValue: try row.text(1)) else { throw StoreError.corrupt("event type") }

@@ -39,10 +39,26 @@ public struct SQLStore: Store {
         try await sealPlaintextSecrets()
     }
 
+    /// The version the schema has once every migration ran.
+    public static var latestSchemaVersion: Int64 { Migrations.all.last?.version ?? 0 }
+
     /// The highest applied migration.
     public func schemaVersion() async throws -> Int64 {
         try await database.read { db in
             try await db.query("SELECT MAX(version) FROM schema_migrations").first?.optionalInt(0) ?? 0
         }
+    }
+}
+
+extension SQLStore {
+    /// The next number of sequence `name`, taken in the caller's transaction. The counter row stays
+    /// locked until that transaction ends, so numbers are handed out in commit order.
+    static func nextSequence(_ name: String, _ db: any SQLExecutor) async throws -> Int64 {
+        guard
+            let value = try await db.query(
+                "UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value", [.text("seq." + name)]
+            ).first?.int(0)
+        else { throw StoreError.corrupt("no sequence \(name)") }
+        return value
     }
 }

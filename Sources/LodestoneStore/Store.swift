@@ -179,8 +179,9 @@ public protocol Store: Sendable {
     func pendingDeposits(network: NetworkID) async throws -> [Deposit]
     /// Records the confirmations counted for a pending deposit.
     func setConfirmations(depositID: String, confirmations: Int, now: Int64) async throws
-    /// Match keys (hex) of the addresses of `family` created at or after `since` (unix ms).
-    func watchedAddresses(family: ChainFamily, since: Int64) async throws -> [(matchKey: String, createdAt: Int64)]
+    /// Match keys (hex) of the addresses of `family` whose sequence number is above `sequence`, in
+    /// sequence order. Numbers are handed out in commit order, so nothing is ever left behind.
+    func watchedAddresses(family: ChainFamily, after sequence: Int64) async throws -> [(matchKey: String, sequence: Int64)]
 
     /// Registers a webhook endpoint.
     func createWebhookEndpoint(url: String, events: [EventType], secret: String, now: Int64) async throws -> WebhookEndpoint

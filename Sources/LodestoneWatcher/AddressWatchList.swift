@@ -10,9 +10,8 @@ public actor AddressWatchList {
     public let family: ChainFamily
     private let store: any Store
     private var accounts: WatchedAccounts
-    private var newest: Int64 = 0
-    // Rows become visible in commit order, not creation order: re-read this far back.
-    private let overlapMillis: Int64 = 120_000
+    /// The highest address sequence number loaded.
+    private var loaded: Int64 = 0
 
     /// An empty list for `family`, filled by `refresh()`.
     public init(family: ChainFamily, store: any Store) {
@@ -23,10 +22,10 @@ public actor AddressWatchList {
 
     /// Loads addresses created since the last refresh.
     public func refresh() async throws {
-        let rows = try await store.watchedAddresses(family: family, since: max(0, newest - overlapMillis))
-        for (key, createdAt) in rows {
+        // By database sequence, never by clock: a clock step or a slow commit cannot hide an address.
+        for (key, sequence) in try await store.watchedAddresses(family: family, after: loaded) {
             if let account = Self.account(matchKey: key) { accounts.insert(account) }
-            newest = max(newest, createdAt)
+            loaded = max(loaded, sequence)
         }
     }
 

@@ -10,7 +10,7 @@ import Testing
         PaymentIntent(
             id: id, status: status, assetID: "USDT-Tron", network: .tron, amount: Amount(baseUnits: .init(amount)),
             amountReceived: Amount(baseUnits: .init(received)), depositAddress: "T", confirmationsRequired: 20,
-            customerID: "cus_1", merchantOrderID: nil, metadata: nil, expiresAt: 0, createdAt: created)
+            customerID: "cus_1", merchantOrderID: nil, metadata: nil, expiresAt: 0, createdAt: created, sequence: created)
     }
 
     static func total(_ a: CreditAllocation) -> Amount {

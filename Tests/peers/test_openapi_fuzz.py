@@ -13,15 +13,22 @@ from lodestone_process import Lodestone
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+# One worker: hypothesis describes filters with ast.parse, which CPython 3.11.7 breaks when two
+# threads parse at once ("AST constructor recursion depth mismatch").
 def test_schemathesis_finds_nothing():
     workdir = tempfile.mkdtemp()
-    server = Lodestone(workdir).start()
+    # Endpoints (nothing listens on port 9) make EVM and Tron networks watched, so intents on them
+    # are accepted and fuzzed too; Bitcoin and Solana intents are refused as unwatched.
+    dead = '["http://127.0.0.1:9/"]'
+    config = "networks:\n" + "".join(f"  {n}: {{enabled: true, rpc: {dead}}}\n"
+                                      for n in ("ethereum", "bsc", "polygon", "base", "arbitrum", "tron"))
+    server = Lodestone(workdir, config).start()
     try:
         base = server.base
         result = subprocess.run(
             ["schemathesis", "--config-file", os.path.join(HERE, "schemathesis.toml"), "run", base + "/openapi.yaml",
              "--url", base, "-H", f"Authorization: Bearer {server.key}", "--checks", "all", "--max-examples", "40",
-             "--workers", "2", "--seed", "20261121"],
+             "--workers", "1", "--seed", "20261121"],
             capture_output=True, text=True, timeout=900)
         assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     finally:
