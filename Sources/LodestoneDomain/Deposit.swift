@@ -2,7 +2,16 @@ public import LodestoneCore
 
 /// Where a deposit stands in its confirmation life.
 public enum DepositStatus: String, Sendable, Codable, CaseIterable {
-    case pending, confirmed, orphaned, ignored
+    /// Seen on the chain, waiting for its confirmations.
+    case pending
+    /// Credited.
+    case confirmed
+    /// Its block left the chain before it was credited.
+    case orphaned
+    /// Below the asset's minimum or from an operator's own address: recorded, never credited.
+    case ignored
+    /// Credited, then its block left the chain: the credit was taken back.
+    case reversed
 }
 
 /// Money seen arriving at one of our addresses (one transfer, not one transaction).
@@ -53,5 +62,23 @@ public struct Deposit: Sendable, Hashable {
         self.confirmations = confirmations
         self.status = status
         self.createdAt = createdAt
+    }
+}
+
+extension Deposit {
+    /// The same deposit in another status.
+    public func with(status: DepositStatus, confirmations: Int? = nil) -> Deposit {
+        Deposit(
+            id: id, network: network, assetID: assetID, address: address, customerID: customerID, amount: amount, txHash: txHash,
+            position: position, blockNumber: blockNumber, blockHash: blockHash, confirmations: confirmations ?? self.confirmations,
+            status: status, createdAt: createdAt)
+    }
+
+    /// The same deposit, seen again in the block `o` names.
+    public func moved(to o: DepositObservation, status: DepositStatus) -> Deposit {
+        Deposit(
+            id: id, network: network, assetID: assetID, address: address, customerID: customerID, amount: amount, txHash: txHash,
+            position: position, blockNumber: o.blockNumber, blockHash: o.blockHash, confirmations: 0, status: status,
+            createdAt: createdAt)
     }
 }

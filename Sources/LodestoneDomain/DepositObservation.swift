@@ -44,8 +44,10 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     case depositConfirmed = "deposit.confirmed"
     case depositOrphaned = "deposit.orphaned"
     case depositReversed = "deposit.reversed"
+    case depositRestored = "deposit.restored"
     case paymentIntentProcessing = "payment_intent.processing"
     case paymentIntentSucceeded = "payment_intent.succeeded"
+    case paymentIntentPartiallyPaid = "payment_intent.partially_paid"
     case paymentIntentExpired = "payment_intent.expired"
     case paymentIntentCanceled = "payment_intent.canceled"
     case customerBalanceCredited = "customer.balance_credited"
@@ -75,12 +77,15 @@ public struct OutboxEvent: Sendable, Equatable {
 public struct CreditOutcome: Sendable, Equatable {
     /// The deposit, now confirmed.
     public let deposit: Deposit
-    /// How it was spread over intents and the balance.
-    public let allocation: CreditAllocation
+    /// The intents it was applied to, in order.
+    public let appliedTo: [String]
+    /// What went to the customer's balance.
+    public let toBalance: Amount
 
     /// An outcome.
-    public init(deposit: Deposit, allocation: CreditAllocation) {
+    public init(deposit: Deposit, appliedTo: [String], toBalance: Amount) {
         self.deposit = deposit
-        self.allocation = allocation
+        self.appliedTo = appliedTo
+        self.toBalance = toBalance
     }
 }

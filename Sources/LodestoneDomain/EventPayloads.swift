@@ -123,25 +123,58 @@ public struct IntentSucceededEventData: Codable, Sendable, Equatable {
     }
 }
 
-/// `customer.balance_credited`: money that matched no open intent.
+/// `customer.balance_credited`: money that matched no open intent, or that an intent held when it
+/// expired or was canceled (then `payment_intent` names it and `deposit` is absent).
 public struct BalanceCreditedEventData: Codable, Sendable, Equatable {
     /// The `customer` field.
     public let customer: String
     /// The `asset` field.
     public let asset: String
-    /// The `amount` field.
+    /// The `amount` field: what was credited.
     public let amount: String
-    /// The `balance` field.
+    /// The `balance` field: the balance after it.
     public let balance: String
-    /// The `deposit` field.
-    public let deposit: String
+    /// The `deposit` field, when a deposit brought the money.
+    public let deposit: String?
+    /// The `payment_intent` field, when an ended intent released it.
+    public let paymentIntent: String?
+    enum CodingKeys: String, CodingKey {
+        case customer, asset, amount, balance, deposit
+        case paymentIntent = "payment_intent"
+    }
 
     /// The payload.
-    public init(customer: String, asset: String, amount: String, balance: String, deposit: String) {
+    public init(customer: String, asset: String, amount: String, balance: String, deposit: String?, paymentIntent: String?) {
         self.customer = customer
         self.asset = asset
         self.amount = amount
         self.balance = balance
         self.deposit = deposit
+        self.paymentIntent = paymentIntent
+    }
+}
+
+/// `payment_intent.partially_paid`: confirmed money reached the intent without completing it.
+public struct IntentPartiallyPaidEventData: Codable, Sendable, Equatable {
+    /// The `payment_intent` field.
+    public let paymentIntent: String
+    /// The `deposit` field.
+    public let deposit: String
+    /// The `amount` field: what the intent asks for.
+    public let amount: String
+    /// The `amount_received` field: what it holds now.
+    public let amountReceived: String
+    enum CodingKeys: String, CodingKey {
+        case deposit, amount
+        case paymentIntent = "payment_intent"
+        case amountReceived = "amount_received"
+    }
+
+    /// The payload.
+    public init(paymentIntent: String, deposit: String, amount: String, amountReceived: String) {
+        self.paymentIntent = paymentIntent
+        self.deposit = deposit
+        self.amount = amount
+        self.amountReceived = amountReceived
     }
 }

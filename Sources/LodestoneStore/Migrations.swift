@@ -246,5 +246,58 @@ enum Migrations {
             "INSERT INTO counters (name, value) SELECT 'seq.addresses', COUNT(*) FROM addresses",
             "CREATE INDEX addresses_by_family_seq ON addresses (family, seq)",
         ]),
+        (6, "the ledger: append-only entries, reversals, credits per inclusion", [
+            "ALTER TABLE deposits ADD COLUMN credits BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE deposits ADD COLUMN reversals BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE deposits ADD COLUMN seen_at BIGINT",
+            "UPDATE deposits SET seen_at = created_at",
+            "UPDATE deposits SET credits = 1 WHERE credited_at IS NOT NULL",
+            // One row per customer and asset: the lock every change of that money takes first.
+            """
+            CREATE TABLE ledger_accounts (
+                customer_id TEXT NOT NULL,
+                asset_id TEXT NOT NULL,
+                PRIMARY KEY (customer_id, asset_id)
+            )
+            """,
+            // Every movement of money, appended once (by key) and never changed: a balance is the
+            // sum of its entries, so no total read earlier can be written back over another's.
+            """
+            CREATE TABLE ledger_entries (
+                key TEXT PRIMARY KEY,
+                customer_id TEXT NOT NULL,
+                asset_id TEXT NOT NULL,
+                target TEXT NOT NULL,
+                amount TEXT NOT NULL,
+                deposit_id TEXT,
+                intent_id TEXT,
+                reason TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX ledger_entries_by_account ON ledger_entries (customer_id, asset_id, target)",
+            """
+            INSERT INTO ledger_entries (key, customer_id, asset_id, target, amount, deposit_id, intent_id, reason, created_at)
+            SELECT 'opening.' || customer_id || '.' || asset_id, customer_id, asset_id, 'balance', amount, NULL, NULL,
+                   'balance kept before the ledger', updated_at
+            FROM customer_balances WHERE amount <> '0'
+            """,
+            """
+            INSERT INTO ledger_entries (key, customer_id, asset_id, target, amount, deposit_id, intent_id, reason, created_at)
+            SELECT 'apply.' || a.deposit_id || '.' || a.target, d.customer_id, d.asset_id, 'intent:' || a.target, a.amount,
+                   a.deposit_id, a.target, 'deposit applied to the intent', a.created_at
+            FROM deposit_applications a JOIN deposits d ON d.id = a.deposit_id WHERE a.target <> 'balance'
+            """,
+            // Credited deposits whose block left the chain were only flagged: now they are reversed,
+            // and their credit is taken back.
+            "UPDATE deposits SET status = 'reversed', reversals = 1 WHERE reversed_at IS NOT NULL AND credited_at IS NOT NULL",
+            """
+            INSERT INTO ledger_entries (key, customer_id, asset_id, target, amount, deposit_id, intent_id, reason, created_at)
+            SELECT 'reversal.' || id || '.1', customer_id, asset_id, 'balance', '-' || amount, id, NULL,
+                   'deposit reversed by a reorg', reversed_at
+            FROM deposits WHERE status = 'reversed'
+            """,
+            "DROP TABLE customer_balances",
+        ]),
     ]
 }

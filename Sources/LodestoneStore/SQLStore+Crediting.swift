@@ -31,7 +31,11 @@ extension SQLStore {
             ])
         if let row = inserted.first {
             let deposit = try Self.deposit(row)
-            if status == .pending { try await detected(deposit, key: deposit.id, now: now, db) }
+            if status == .pending {
+                try await Self.ledger(
+                    .detected(depositID: deposit.id, cause: deposit.id, at: now), customer: deposit.customerID, asset: deposit.assetID,
+                    deposit: deposit.id, lock: lock, now: now, db)
+            }
             return (deposit, true)
         }
         let existing = try Self.deposit(
@@ -39,40 +43,32 @@ extension SQLStore {
                 "SELECT \(Self.depositColumns) FROM deposits WHERE network = $1 AND tx_hash = $2 AND position = $3\(lock)",
                 [.text(o.network.rawValue), .text(o.txHash), .int(Int64(o.position))]
             ).first ?? { throw StoreError.corrupt("deposit conflict without row") }())
-        if existing.status == .orphaned {
-            _ = try await db.query(
-                """
-                UPDATE deposits SET status = $1, block_number = $2, block_hash = $3, confirmations = 0, updated_at = $4
-                WHERE id = $5
-                """, [.text(status.rawValue), .int(o.blockNumber), .text(o.blockHash), .int(now), .text(existing.id)])
-            let revived = existing.moved(to: o, status: status)
-            if status == .pending { try await detected(revived, key: "\(revived.id).\(o.blockHash)", now: now, db) }
-            return (revived, true)
+        guard existing.blockHash != o.blockHash || existing.status == .orphaned || existing.status == .reversed else {
+            return (existing, false)
         }
-        if existing.blockHash != o.blockHash {
-            // Re-included by a new branch (a credited one clears its reversal flag).
-            _ = try await db.query(
-                "UPDATE deposits SET block_number = $1, block_hash = $2, reversed_at = NULL, updated_at = $3 WHERE id = $4",
-                [.int(o.blockNumber), .text(o.blockHash), .int(now), .text(existing.id)])
+        // Seen in another block than the one stored (a reorg moved it, or brought it back).
+        _ = try await db.query(
+            "UPDATE deposits SET block_number = $1, block_hash = $2, confirmations = 0, updated_at = $3 WHERE id = $4",
+            [.int(o.blockNumber), .text(o.blockHash), .int(now), .text(existing.id)])
+        let cause = "\(existing.id).\(o.blockHash)"
+        switch existing.status {
+        case .orphaned:
+            // Revived: pending again (or ignored, by the same rule as a new one).
+            _ = try await db.query("UPDATE deposits SET status = $1 WHERE id = $2", [.text(status.rawValue), .text(existing.id)])
+            if status == .pending {
+                try await Self.ledger(
+                    .detected(depositID: existing.id, cause: cause, at: now), customer: existing.customerID, asset: existing.assetID,
+                    deposit: existing.id, lock: lock, now: now, db)
+            }
+            return (existing.moved(to: o, status: status), true)
+        case .reversed:
+            // Included again after its credit was taken back: pending, to be credited once more.
+            try await Self.ledger(
+                .restored(depositID: existing.id, cause: cause, at: now), customer: existing.customerID, asset: existing.assetID,
+                deposit: existing.id, lock: lock, now: now, db)
+            return (existing.moved(to: o, status: .pending), true)
+        case .pending, .confirmed, .ignored:
             return (existing.moved(to: o, status: existing.status), false)
-        }
-        return (existing, false)
-    }
-
-    /// A pending deposit was seen: announce it, and its open intents now have money on the way.
-    static func detected(_ deposit: Deposit, key: String, now: Int64, _ db: any SQLExecutor) async throws {
-        try await Self.emit(.depositDetected, key: key, try Self.depositEventData(deposit), now: now, db)
-        let moved = try await db.query(
-            """
-            UPDATE payment_intents SET status = 'processing'
-            WHERE customer_id = $1 AND asset_id = $2 AND status = 'requires_payment'
-            RETURNING id
-            """, [.text(deposit.customerID), .text(deposit.assetID)])
-        for intent in moved {
-            let intentID = try intent.text(0)
-            try await Self.emit(
-                .paymentIntentProcessing, key: "\(intentID).\(key)",
-                try EventPayload.encode(IntentProcessingEventData(paymentIntent: intentID, deposit: deposit.id)), now: now, db)
         }
     }
 
@@ -80,79 +76,19 @@ extension SQLStore {
         let lock = database.dialect.forUpdate
         return try await database.transaction { db in
             guard
-                let row = try await db.query(
-                    "SELECT \(Self.depositColumns), credited_at FROM deposits WHERE id = $1\(lock)", [.text(id)]
-                ).first
+                let row = try await db.query("SELECT \(Self.depositColumns) FROM deposits WHERE id = $1", [.text(id)]).first
             else { throw StoreError.notFound("deposit") }
             let deposit = try Self.deposit(row)
-            // The guard that makes crediting exactly-once: only a pending, uncredited deposit moves on.
-            guard deposit.status == .pending, try row.optionalInt(13) == nil else { return nil }
-            let intents = try await db.query(
-                """
-                SELECT \(Self.intentColumns) FROM payment_intents
-                WHERE customer_id = $1 AND asset_id = $2 AND status IN ('requires_payment', 'processing')
-                ORDER BY seq\(lock)
-                """, [.text(deposit.customerID), .text(deposit.assetID)]
-            ).map(Self.intent)
-            let allocation = CreditAllocation.allocate(deposit.amount, to: intents)
-            for application in allocation.applications {
-                _ = try await db.query(
-                    "UPDATE payment_intents SET amount_received = $1, status = $2 WHERE id = $3",
-                    [.text(application.amountReceived.description), .text(application.status.rawValue), .text(application.intentID)])
-                try await Self.apply(deposit.id, target: application.intentID, amount: application.applied, now: now, db)
-                if application.status == .succeeded {
-                    try await Self.emit(
-                        .paymentIntentSucceeded, key: application.intentID,
-                        try EventPayload.encode(
-                            IntentSucceededEventData(
-                                paymentIntent: application.intentID,
-                                amountReceived: try Self.decimal(application.amountReceived, deposit.assetID))),
-                        now: now, db)
-                }
-            }
-            if allocation.unapplied > .zero {
-                let current = try await db.query(
-                    "SELECT amount FROM customer_balances WHERE customer_id = $1 AND asset_id = $2\(lock)",
-                    [.text(deposit.customerID), .text(deposit.assetID)]
-                ).first.map { try Self.amount(try $0.text(0)) } ?? .zero
-                guard let total = current.adding(allocation.unapplied) else { throw StoreError.invalidState("balance overflow") }
-                _ = try await db.query(
-                    """
-                    INSERT INTO customer_balances (customer_id, asset_id, amount, updated_at) VALUES ($1, $2, $3, $4)
-                    ON CONFLICT (customer_id, asset_id) DO UPDATE SET amount = excluded.amount, updated_at = excluded.updated_at
-                    """, [.text(deposit.customerID), .text(deposit.assetID), .text(total.description), .int(now)])
-                try await Self.apply(deposit.id, target: "balance", amount: allocation.unapplied, now: now, db)
-                try await Self.emit(
-                    .customerBalanceCredited, key: deposit.id,
-                    try EventPayload.encode(
-                        BalanceCreditedEventData(
-                            customer: deposit.customerID, asset: deposit.assetID,
-                            amount: try Self.decimal(allocation.unapplied, deposit.assetID), balance: try Self.decimal(total, deposit.assetID),
-                            deposit: deposit.id)),
-                    now: now, db)
-            }
-            // Intents waiting on this deposit and left unpaid go back to waiting for payment,
-            // unless another deposit of theirs is still on its way.
-            _ = try await db.query(
-                """
-                UPDATE payment_intents SET status = 'requires_payment'
-                WHERE customer_id = $1 AND asset_id = $2 AND status = 'processing'
-                  AND NOT EXISTS (SELECT 1 FROM deposits d WHERE d.customer_id = $1 AND d.asset_id = $2
-                                  AND d.status = 'pending' AND d.id <> $3)
-                """, [.text(deposit.customerID), .text(deposit.assetID), .text(deposit.id)])
-            _ = try await db.query(
-                "UPDATE deposits SET status = 'confirmed', credited_at = $1, updated_at = $1 WHERE id = $2",
-                [.int(now), .text(deposit.id)])
-            let confirmed = deposit.with(status: .confirmed)
-            try await Self.emit(.depositConfirmed, key: deposit.id, try Self.depositEventData(confirmed), now: now, db)
-            return CreditOutcome(deposit: confirmed, allocation: allocation)
+            guard deposit.status == .pending else { return nil }
+            let (plan, _) = try await Self.ledger(
+                .confirmed(depositID: id, at: now), customer: deposit.customerID, asset: deposit.assetID, deposit: id, lock: lock, now: now, db)
+            // The ledger credits only a pending deposit not yet credited this time: a repeat changes nothing.
+            guard plan.deposits.contains(where: { $0.id == id && $0.status == .confirmed }) else { return nil }
+            let toBalance = plan.entries.filter { $0.target == "balance" && $0.depositID == id }.reduce(LedgerAmount.zero) { $0 + $1.amount }
+            return CreditOutcome(
+                deposit: deposit.with(status: .confirmed), appliedTo: plan.entries.compactMap { $0.target == "balance" ? nil : $0.intentID },
+                toBalance: toBalance.nonNegative ?? .zero)
         }
-    }
-
-    static func apply(_ depositID: String, target: String, amount: Amount, now: Int64, _ db: any SQLExecutor) async throws {
-        _ = try await db.query(
-            "INSERT INTO deposit_applications (deposit_id, target, amount, created_at) VALUES ($1, $2, $3, $4)",
-            [.text(depositID), .text(target), .text(amount.description), .int(now)])
     }
 
     /// Writes an event whose id is derived from what caused it, so a repeat cannot add a second one,
@@ -177,20 +113,16 @@ extension SQLStore {
             """, [.text(id), .int(now), .text("%,\(type.rawValue),%")])
     }
 
-    static func depositEventData(_ d: Deposit) throws -> String {
-        guard let decimals = AssetCatalog.decimals(ofAssetID: d.assetID) else { throw StoreError.invalidState("unknown asset \(d.assetID)") }
-        return try EventPayload.encode(DepositEventData(d, decimals: decimals))
-    }
-
-    public func balances(customerID: String) async throws -> [String: Amount] {
+    public func balances(customerID: String) async throws -> [String: LedgerAmount] {
         try await database.read { db in
-            var out: [String: Amount] = [:]
+            var out: [String: LedgerAmount] = [:]
             for row in try await db.query(
-                "SELECT asset_id, amount FROM customer_balances WHERE customer_id = $1", [.text(customerID)])
+                "SELECT asset_id, amount FROM ledger_entries WHERE customer_id = $1 AND target = 'balance'", [.text(customerID)])
             {
-                out[try row.text(0)] = try Self.amount(try row.text(1))
+                guard let amount = LedgerAmount(text: try row.text(1)) else { throw StoreError.corrupt("ledger amount") }
+                out[try row.text(0), default: .zero] = out[try row.text(0), default: .zero] + amount
             }
-            return out
+            return out.filter { $0.value != .zero }
         }
     }
 

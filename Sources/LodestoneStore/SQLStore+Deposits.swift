@@ -28,21 +28,3 @@ extension SQLStore {
             pageSize: pageSize, decode: Self.deposit)
     }
 }
-
-extension Deposit {
-    /// The same deposit in another status.
-    func with(status: DepositStatus, confirmations: Int? = nil) -> Deposit {
-        Deposit(
-            id: id, network: network, assetID: assetID, address: address, customerID: customerID, amount: amount, txHash: txHash,
-            position: position, blockNumber: blockNumber, blockHash: blockHash, confirmations: confirmations ?? self.confirmations,
-            status: status, createdAt: createdAt)
-    }
-
-    /// The same deposit, seen again in the block `o` names.
-    func moved(to o: DepositObservation, status: DepositStatus) -> Deposit {
-        Deposit(
-            id: id, network: network, assetID: assetID, address: address, customerID: customerID, amount: amount, txHash: txHash,
-            position: position, blockNumber: o.blockNumber, blockHash: o.blockHash, confirmations: 0, status: status,
-            createdAt: createdAt)
-    }
-}

@@ -110,50 +110,41 @@ extension SQLStore {
     }
 
     public func cancelPaymentIntent(id: String, now: Int64) async throws -> PaymentIntent {
-        let forUpdate = database.dialect.forUpdate
+        let lock = database.dialect.forUpdate
         return try await database.transaction { db in
-            guard
-                let row = try await db.query(
-                    "SELECT \(Self.intentColumns) FROM payment_intents WHERE id = $1\(forUpdate)", [.text(id)]
-                ).first
+            guard let row = try await db.query("SELECT \(Self.intentColumns) FROM payment_intents WHERE id = $1", [.text(id)]).first
             else { throw StoreError.notFound("payment intent") }
-            var intent = try Self.intent(row)
-            switch CancelDecision(status: intent.status) {
-            case .alreadyCanceled:
-                return intent
-            case .refused(let status):
-                throw StoreError.invalidState("payment intent is \(status.rawValue) and can no longer be canceled")
-            case .cancel:
-                _ = try await db.query(
-                    "UPDATE payment_intents SET status = 'canceled' WHERE id = $1", [.text(id)])
-                intent.status = .canceled
-                try await Self.emit(.paymentIntentCanceled, key: id, try Self.intentEventData(intent), now: now, db)
-                return intent
-            }
+            let intent = try Self.intent(row)
+            let (plan, _) = try await Self.ledger(
+                .intentCanceled(intentID: id, at: now), customer: intent.customerID, asset: intent.assetID, intent: id, lock: lock, now: now, db)
+            var result = intent
+            if let change = plan.intents.first(where: { $0.id == id }) { result.status = change.status }
+            return result
         }
     }
 
     public func expirePaymentIntents(now: Int64) async throws -> [PaymentIntent] {
-        try await database.transaction { db in
-            let expired = try await db.query(
+        let lock = database.dialect.forUpdate
+        // The accounts holding an open intent past its expiry; the ledger decides each.
+        let due = try await database.read { db in
+            try await db.query(
                 """
-                UPDATE payment_intents SET status = 'expired'
-                WHERE status = 'requires_payment' AND expires_at <= $1
-                RETURNING \(Self.intentColumns)
+                SELECT DISTINCT customer_id, asset_id FROM payment_intents
+                WHERE status IN ('requires_payment', 'processing') AND expires_at <= $1
                 """, [.int(now)]
-            ).map(Self.intent)
-            for intent in expired {
-                try await Self.emit(.paymentIntentExpired, key: intent.id, try Self.intentEventData(intent), now: now, db)
+            ).map { (try $0.text(0), try $0.text(1)) }
+        }
+        var expired: [PaymentIntent] = []
+        for (customer, asset) in due {
+            let (plan, account) = try await database.transaction { db in
+                try await Self.ledger(.timePassed(at: now), customer: customer, asset: asset, lock: lock, now: now, db)
             }
-            return expired
+            for change in plan.intents where change.status == .expired {
+                guard var intent = account.intents.first(where: { $0.id == change.id }) else { continue }
+                intent.status = .expired
+                expired.append(intent)
+            }
         }
-    }
-
-    /// Event data of an intent that changed status; a partial amount stays visible.
-    static func intentEventData(_ intent: PaymentIntent) throws -> String {
-        guard let decimals = AssetCatalog.decimals(ofAssetID: intent.assetID) else {
-            throw StoreError.invalidState("unknown asset \(intent.assetID)")
-        }
-        return try EventPayload.encode(PaymentIntentEventData(intent, decimals: decimals))
+        return expired
     }
 }

@@ -67,7 +67,7 @@ extension SQLStore {
         return try await database.transaction { db in
             let rows = try await db.query(
                 """
-                SELECT \(Self.depositColumns), reversed_at FROM deposits
+                SELECT \(Self.depositColumns) FROM deposits
                 WHERE network = $1 AND block_number > $2 AND status IN ('pending', 'confirmed', 'ignored')
                 ORDER BY block_number, id\(lock)
                 """, [.text(net), .int(ancestor.number)])
@@ -75,34 +75,25 @@ extension SQLStore {
             var reversed: [Deposit] = []
             for row in rows {
                 let deposit = try Self.deposit(row)
-                let key = "\(deposit.id).\(deposit.blockHash)"
+                let cause = deposit.blockHash
                 switch deposit.status {
-                case .pending, .ignored:
+                case .ignored:
                     _ = try await db.query(
                         "UPDATE deposits SET status = 'orphaned', updated_at = $1 WHERE id = $2", [.int(now), .text(deposit.id)])
-                    guard deposit.status == .pending else { continue }
-                    let gone = deposit.with(status: .orphaned)
-                    try await Self.emit(.depositOrphaned, key: key, try Self.depositEventData(gone), now: now, db)
-                    orphaned.append(gone)
+                case .pending:
+                    try await Self.ledger(
+                        .orphaned(depositID: deposit.id, cause: cause, at: now), customer: deposit.customerID, asset: deposit.assetID,
+                        deposit: deposit.id, lock: lock, now: now, db)
+                    orphaned.append(deposit.with(status: .orphaned))
                 case .confirmed:
-                    // Credited money is not taken back silently: flag it and tell the merchant.
-                    guard try row.optionalInt(13) == nil else { continue }
-                    _ = try await db.query(
-                        "UPDATE deposits SET reversed_at = $1, updated_at = $1 WHERE id = $2", [.int(now), .text(deposit.id)])
-                    try await Self.emit(.depositReversed, key: key, try Self.depositEventData(deposit), now: now, db)
-                    reversed.append(deposit)
-                case .orphaned:
+                    // Credited money left the chain: the ledger takes the credit back and says so.
+                    try await Self.ledger(
+                        .reversed(depositID: deposit.id, cause: cause, at: now), customer: deposit.customerID, asset: deposit.assetID,
+                        deposit: deposit.id, lock: lock, now: now, db)
+                    reversed.append(deposit.with(status: .reversed))
+                case .orphaned, .reversed:
                     continue
                 }
-            }
-            // Intents that were waiting only on orphaned money wait for payment again.
-            for deposit in orphaned {
-                _ = try await db.query(
-                    """
-                    UPDATE payment_intents SET status = 'requires_payment'
-                    WHERE customer_id = $1 AND asset_id = $2 AND status = 'processing'
-                      AND NOT EXISTS (SELECT 1 FROM deposits d WHERE d.customer_id = $1 AND d.asset_id = $2 AND d.status = 'pending')
-                    """, [.text(deposit.customerID), .text(deposit.assetID)])
             }
             _ = try await db.query(
                 "DELETE FROM chain_blocks WHERE network = $1 AND block_number > $2", [.text(net), .int(ancestor.number)])

@@ -156,7 +156,7 @@ public protocol Store: Sendable {
     /// events to the outbox. Returns nil when it was already credited or is not pending.
     func creditDeposit(id: String, now: Int64) async throws -> CreditOutcome?
     /// A customer's unapplied balances, by asset id.
-    func balances(customerID: String) async throws -> [String: Amount]
+    func balances(customerID: String) async throws -> [String: LedgerAmount]
     /// Outbox events, oldest first.
     func events(page: Int, pageSize: Int) async throws -> Page<OutboxEvent>
 

@@ -118,7 +118,7 @@ public struct NetworkScanner: Sendable {
                     ])
                 for d in outcome.reversed {
                     logger.error(
-                        "a credited deposit left the chain: deposit.reversed raised, nothing was debited",
+                        "a credited deposit left the chain: its credit was taken back from the customer's balance (deposit.reversed)",
                         metadata: ["network": "\(network)", "deposit": "\(d.id)", "amount": "\(d.amount)", "block": "\(d.blockNumber)"])
                 }
                 return .reorged(depth: depth)
@@ -188,7 +188,7 @@ public struct NetworkScanner: Sendable {
                 "deposit credited",
                 metadata: [
                     "network": "\(network)", "deposit": "\(d.id)", "amount": "\(d.amount)",
-                    "intents": "\(outcome.allocation.applications.map(\.intentID))", "to_balance": "\(outcome.allocation.unapplied)",
+                    "intents": "\(outcome.appliedTo)", "to_balance": "\(outcome.toBalance)",
                 ])
         }
         return credited

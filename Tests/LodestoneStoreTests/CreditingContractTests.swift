@@ -62,7 +62,7 @@ import Testing
             let (c, address, intents) = try await Self.setUp(store, intents: ["10"])
             let (deposit, _) = try await store.recordDeposit(Self.observation(c, address, "10"), minimum: Self.minimum, now: 50)
             let outcome = try #require(try await store.creditDeposit(id: deposit.id, now: 60))
-            #expect(outcome.deposit.status == .confirmed && outcome.allocation.unapplied == .zero)
+            #expect(outcome.deposit.status == .confirmed && outcome.toBalance == .zero)
             #expect(try await store.creditDeposit(id: deposit.id, now: 70) == nil)
             let intent = try #require(try await store.paymentIntent(id: intents[0]))
             #expect(intent.status == .succeeded && intent.amountReceived.decimalString(decimals: 6) == "10")

@@ -47,7 +47,7 @@ import Testing
                 #expect(final.count == 3 && final.allSatisfy { $0.status == .confirmed })
                 let paid = try #require(try await h.store.paymentIntent(id: intent))
                 #expect(paid.status == .succeeded && paid.amountReceived == amount("25", 6))
-                #expect(try await h.store.balances(customerID: alice.id) == ["ETH-Ethereum": amount("1.5", 18)])
+                #expect(try await h.store.balances(customerID: alice.id) == ["ETH-Ethereum": LedgerAmount(amount("1.5", 18))])
                 let positions = final.filter { $0.assetID == "USDT-Ethereum" }.map(\.position).sorted()
                 #expect(positions == [0, 1])
                 #expect(final.filter { $0.assetID == "ETH-Ethereum" }.map(\.position) == [ObservedTransfer.nativePosition])
@@ -67,7 +67,7 @@ import Testing
             }
             let deposits = try await h.deposits(alice.id)
             #expect(deposits.map(\.network) == [.base] && deposits.map(\.status) == [.confirmed])
-            #expect(try await h.store.balances(customerID: alice.id) == ["USDT-Base": amount("7", 6)])
+            #expect(try await h.store.balances(customerID: alice.id) == ["USDT-Base": LedgerAmount(amount("7", 6))])
         }
     }
 
@@ -108,24 +108,44 @@ import Testing
         }
     }
 
-    @Test func aReorgBelowACreditedDepositRaisesReversedAndKeepsHistory() async throws {
-        try await ScanHarness.with(.sqlite) { h in
+    @Test(arguments: backends)
+    func aCreditedDepositReorgedOutIsReversedAndWhenItComesBackCreditedOnceMore(_ backend: Backend) async throws {
+        try await ScanHarness.with(backend) { h in
             let alice = try await h.customer()
             let chain = DevChain(chainID: 1)
-            await chain.mine([DevChain.native(to: alice.account, wei: wei("3"))])
+            let payment = DevChain.native(to: alice.account, wei: wei("3"))
+            await chain.mine([payment])
             await chain.mine(empty: 3)
             try await DevnetServer.with(chain) { url in
                 let scanner = await h.scanner(urls: [url])
                 try await h.catchUp(scanner)
                 #expect(try await h.deposits(alice.id).map(\.status) == [.confirmed])
+                #expect(try await h.store.balances(customerID: alice.id)["ETH-Ethereum"] == LedgerAmount(amount("3", 18)))
+                // A → B: the credited transfer is gone; its credit is taken back.
                 await chain.reorg(depth: 4)
                 await chain.mine(empty: 6)
                 try await h.catchUp(scanner)
                 let after = try await h.deposits(alice.id)
-                #expect(after.map(\.status) == [.confirmed])
-                #expect(try await h.store.balances(customerID: alice.id)["ETH-Ethereum"] == amount("3", 18))
-                let reversed = try await h.store.events(page: 1, pageSize: 100).items.filter { $0.type == .depositReversed }
-                #expect(reversed.count == 1 && reversed[0].data.contains(after[0].id))
+                #expect(after.map(\.status) == [.reversed])
+                #expect(try await h.store.balances(customerID: alice.id)["ETH-Ethereum"] == nil)
+                var events = try await h.store.events(page: 1, pageSize: 100).items
+                #expect(events.filter { $0.type == .depositReversed }.count == 1)
+                #expect(events.first { $0.type == .depositReversed }?.data.contains(after[0].id) == true)
+                // B → A: the same transaction is mined again; the deposit is restored and credited once more, never twice.
+                await chain.mine([payment])
+                await chain.mine(empty: 3)
+                try await h.catchUp(scanner)
+                try await h.catchUp(scanner)
+                let back = try await h.deposits(alice.id)
+                #expect(back.count == 1 && back[0].id == after[0].id && back[0].status == .confirmed)
+                #expect(try await h.store.balances(customerID: alice.id)["ETH-Ethereum"] == LedgerAmount(amount("3", 18)))
+                events = try await h.store.events(page: 1, pageSize: 100).items
+                #expect(events.filter { $0.type == .depositRestored }.count == 1)
+                #expect(events.filter { $0.type == .depositConfirmed }.count == 2)
+                #expect(Set(events.map(\.id)).count == events.count)
+                // Nothing changes on another pass.
+                try await h.catchUp(scanner)
+                #expect(try await h.store.balances(customerID: alice.id)["ETH-Ethereum"] == LedgerAmount(amount("3", 18)))
             }
         }
     }

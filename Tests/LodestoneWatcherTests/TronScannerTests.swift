@@ -55,7 +55,7 @@ import Testing
             }
             let deposits = try await h.deposits(alice.id)
             #expect(deposits.count == 2 && deposits.allSatisfy { $0.status == .confirmed && $0.address == alice.address })
-            #expect(try await h.store.balances(customerID: alice.id) == ["TRX-Tron": Amount(baseUnits: 5_000_000), "USDT-Tron": Amount(baseUnits: 2_384_950_100)])
+            #expect(try await h.store.balances(customerID: alice.id) == ["TRX-Tron": LedgerAmount(Amount(baseUnits: 5_000_000)), "USDT-Tron": LedgerAmount(Amount(baseUnits: 2_384_950_100))])
         }
     }
 

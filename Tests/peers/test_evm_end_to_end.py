@@ -29,9 +29,9 @@ from webhook_receiver import WebhookReceiver
 HERE = os.path.dirname(os.path.abspath(__file__))
 ETH, USDT, USDC = "ETH-Ethereum", "USDT-Ethereum", "USDC-Ethereum"
 CONFIRMATIONS = 3
-EVENT_TYPES = ["deposit.detected", "deposit.confirmed", "deposit.orphaned", "deposit.reversed",
-               "payment_intent.processing", "payment_intent.succeeded", "payment_intent.expired",
-               "payment_intent.canceled", "customer.balance_credited"]
+EVENT_TYPES = ["deposit.detected", "deposit.confirmed", "deposit.orphaned", "deposit.reversed", "deposit.restored",
+               "payment_intent.processing", "payment_intent.succeeded", "payment_intent.partially_paid",
+               "payment_intent.expired", "payment_intent.canceled", "customer.balance_credited"]
 
 
 def config(rpc_url=None):
