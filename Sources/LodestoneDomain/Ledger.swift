@@ -384,3 +384,24 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension LedgerAccount {
+    /// The account after `plan` (what a store holds once it applied it); for in-memory stores and tests.
+    public func applying(_ plan: LedgerPlan) -> LedgerAccount {
+        var next = self
+        for change in plan.deposits {
+            guard let i = next.deposits.firstIndex(where: { $0.deposit.id == change.id }) else { continue }
+            next.deposits[i].deposit = next.deposits[i].deposit.with(status: change.status)
+            next.deposits[i].credits = change.credits
+            next.deposits[i].reversals = change.reversals
+            next.deposits[i].seenAt = change.seenAt
+        }
+        for change in plan.intents {
+            guard let i = next.intents.firstIndex(where: { $0.id == change.id }) else { continue }
+            next.intents[i].status = change.status
+            next.intents[i].amountReceived = change.amountReceived
+        }
+        for entry in plan.entries where entry.target == "balance" { next.balance = next.balance + entry.amount }
+        return next
+    }
+}
