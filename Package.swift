@@ -188,7 +188,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "LodestoneCore", "LodestoneDomain", "LodestoneStore",
+                "LodestoneCore", "LodestoneDomain", "LodestoneStore", .product(name: "BigInt", package: "BigInt"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport",
@@ -196,7 +196,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LodestoneDomainTests",
-            dependencies: ["LodestoneCore", "LodestoneDomain", .product(name: "BigInt", package: "BigInt")],
+            dependencies: ["TestSupport", "LodestoneCore", "LodestoneDomain", .product(name: "BigInt", package: "BigInt")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -41,10 +41,17 @@ extension SQLStore {
             // with the foreign key standing guard for the customer.
             var created = intent
             do {
-                created.sequence = try await database.transaction { db in
-                    let sequence = try await Self.nextSequence("payment_intents", db)
-                    _ = try await db.query(Self.insertIntent, insertBinds + [.int(sequence)])
-                    return sequence
+                let lock = database.dialect.forUpdate
+                created = try await database.transaction { db in
+                    var stored = intent
+                    stored.sequence = try await Self.nextSequence("payment_intents", db)
+                    _ = try await db.query(Self.insertIntent, insertBinds + [.int(stored.sequence)])
+                    // Money already on its way makes a new intent processing at once.
+                    let (plan, _) = try await Self.ledger(
+                        .intentCreated(intentID: intent.id, at: now), customer: intent.customerID, asset: intent.assetID, intent: intent.id,
+                        lock: lock, now: now, db)
+                    stored.status = plan.intents.first { $0.id == intent.id }?.status ?? stored.status
+                    return stored
                 }
             } catch StoreError.backend {
                 guard try await customer(id: new.customerID) != nil else { throw StoreError.notFound("customer") }
@@ -64,6 +71,10 @@ extension SQLStore {
                 var created = intent
                 created.sequence = try await Self.nextSequence("payment_intents", db)
                 _ = try await db.query(Self.insertIntent, insertBinds + [.int(created.sequence)])
+                let (plan, _) = try await Self.ledger(
+                    .intentCreated(intentID: intent.id, at: now), customer: intent.customerID, asset: intent.assetID, intent: intent.id,
+                    lock: database.dialect.forUpdate, now: now, db)
+                created.status = plan.intents.first { $0.id == intent.id }?.status ?? created.status
                 return (created, true)
             }
         } catch StoreError.backend(let why) {

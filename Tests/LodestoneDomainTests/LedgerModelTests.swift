@@ -1,74 +1,8 @@
 import BigInt
 import LodestoneCore
 import LodestoneDomain
+import TestSupport
 import Testing
-
-/// A deterministic generator, so a failing sequence can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// The crediting rules written again, as plainly as possible, to check the ledger against.
-struct LedgerModel {
-    struct Intent: Equatable {
-        let id: String
-        let amount: BigInt
-        var received: BigInt = 0
-        var status: PaymentIntentStatus = .requiresPayment
-        let expiresAt: Int64
-        let seq: Int64
-    }
-
-    struct Deposit: Equatable {
-        let id: String
-        let amount: BigInt
-        var status: DepositStatus = .pending
-        var credits = 0
-        var reversals = 0
-        var seenAt: Int64
-    }
-
-    var intents: [Intent] = []
-    var deposits: [Deposit] = []
-    var balance: BigInt = 0
-
-    func isOpen(_ i: Intent) -> Bool { i.status == .requiresPayment || i.status == .processing }
-
-    mutating func settle(_ now: Int64) {
-        for k in intents.indices.sorted(by: { intents[$0].seq < intents[$1].seq }) where isOpen(intents[k]) {
-            if deposits.contains(where: { $0.status == .pending && $0.seenAt < intents[k].expiresAt }) {
-                intents[k].status = .processing
-            } else if intents[k].expiresAt <= now {
-                intents[k].status = .expired
-                balance += intents[k].received
-            } else {
-                intents[k].status = .requiresPayment
-            }
-        }
-    }
-
-    mutating func confirm(_ d: Int, _ now: Int64) {
-        guard deposits[d].status == .pending, deposits[d].credits == deposits[d].reversals else { return }
-        deposits[d].credits += 1
-        deposits[d].status = .confirmed
-        var rest = deposits[d].amount
-        for k in intents.indices.sorted(by: { intents[$0].seq < intents[$1].seq }) where isOpen(intents[k]) && rest > 0 {
-            let take = min(intents[k].amount - intents[k].received, rest)
-            intents[k].received += take
-            rest -= take
-            if intents[k].received == intents[k].amount { intents[k].status = .succeeded }
-        }
-        balance += rest
-        settle(now)
-    }
-}
 
 @Suite struct LedgerModelTests {
     enum Step: CaseIterable { case newDeposit, confirm, orphan, revive, reverse, restore, cancel, time, newIntent }
