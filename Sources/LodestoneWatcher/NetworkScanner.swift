@@ -73,7 +73,10 @@ public struct NetworkScanner: Sendable {
             return .advanced(to: anchor.number, deposits: 0)
         }
         guard cursor.number < head.block.number else {
-            if head.block.number == cursor.number, head.block.hash != cursor.hash { return try await rollBack(from: cursor) }
+            // A head at or below the cursor is still compared: a reorg to a shorter or equal branch
+            // shows as another hash at the head's height.
+            let stored = head.block.number == cursor.number ? cursor : try await store.chainBlock(network: network, number: head.block.number)
+            if let stored, stored.hash != head.block.hash { return try await rollBack(from: cursor, nodeHead: head.block.number) }
             return .caughtUp
         }
         // Refreshed after the head was read: every block up to it was made after these addresses existed.
@@ -81,7 +84,7 @@ public struct NetworkScanner: Sendable {
         let range = (cursor.number + 1)...min(head.block.number, cursor.number + max(1, settings.blocksPerStep))
         let scanned = try await source.scan(range, watching: watchList)
         guard let first = scanned.blocks.first else { return .caughtUp }
-        guard first.parentHash == cursor.hash else { return try await rollBack(from: cursor) }
+        guard first.parentHash == cursor.hash else { return try await rollBack(from: cursor, nodeHead: head.block.number) }
         let deposits = try await observations(scanned.transfers)
         let found = try await store.commitScan(
             ScanCommit(network: network, previous: cursor, blocks: scanned.blocks, deposits: deposits), now: now())
@@ -93,15 +96,18 @@ public struct NetworkScanner: Sendable {
                     "status": "\(d.status.rawValue)", "block": "\(d.blockNumber)",
                 ])
         }
-        if range.upperBound % 100 == 0 {
-            try await store.pruneChainBlocks(network: network, below: range.upperBound - settings.reorgWindow)
-        }
+        // By height, every step: hashes older than the reorg window go, but never one the back-up
+        // pass has still to re-read.
+        var keepFrom = range.upperBound - settings.reorgWindow
+        if settings.recheckDepth != nil, let done = try await store.marker(name: recheckMarker) { keepFrom = min(keepFrom, done + 1) }
+        try await store.pruneChainBlocks(network: network, below: keepFrom)
         return .advanced(to: range.upperBound, deposits: found.count)
     }
 
-    /// Walks back from `cursor` to the last stored block the node still has, and rolls the store back to it.
-    func rollBack(from cursor: ChainBlock) async throws -> Outcome {
-        var n = cursor.number
+    /// Walks back from `cursor` (or the node's head, when its branch is shorter) to the last stored
+    /// block the node still has, and rolls the store back to it.
+    func rollBack(from cursor: ChainBlock, nodeHead: Int64) async throws -> Outcome {
+        var n = min(cursor.number, nodeHead)
         while true {
             guard n >= cursor.number - settings.reorgWindow, let stored = try await store.chainBlock(network: network, number: n) else {
                 logger.critical("reorg deeper than the kept block hashes", metadata: ["network": "\(network)", "cursor": "\(cursor.number)"])
@@ -168,7 +174,21 @@ public struct NetworkScanner: Sendable {
         guard !pending.isEmpty else { return 0 }
         // Only blocks the scan has linked by parent hash count: the tip, not the node's head.
         var finalized: Int64? = nil
-        if let tag = settings.finality { finalized = try await source.finalizedHeight(tag) }
+        if let tag = settings.finality {
+            let height = min(try await source.finalizedHeight(tag), tip.number)
+            // The node's tag must name the chain the scan stored: otherwise it is a tag of another
+            // branch, and nothing is credited by it until the scan has followed the reorg.
+            if let stored = try await store.chainBlock(network: network, number: height),
+                try await source.block(at: height).hash == stored.hash
+            {
+                finalized = height
+            } else {
+                logger.warning(
+                    "the node's \(tag.rawValue) block is not on the scanned chain; crediting by it waits",
+                    metadata: ["network": "\(network)", "height": "\(height)"])
+                return 0
+            }
+        }
         var credited = 0
         for d in pending where d.blockNumber <= tip.number {
             let confirmations = Int(tip.number - d.blockNumber + 1)
@@ -211,8 +231,14 @@ public struct NetworkScanner: Sendable {
         let transfers = try await source.rescan(range, watching: watchList)
         var onScannedChain: [ObservedTransfer] = []
         for t in transfers {
-            // A block the scan never stored was never watched; a stored one must be the block read.
-            guard let stored = try await store.chainBlock(network: network, number: t.blockNumber) else { continue }
+            // Every block it re-reads is kept for it (pruning waits for the pass); one that is not
+            // cannot be checked against the scanned chain, and that is said loudly, never skipped quietly.
+            guard let stored = try await store.chainBlock(network: network, number: t.blockNumber) else {
+                logger.error(
+                    "back-up pass cannot check a transfer: its block's hash is no longer kept",
+                    metadata: ["network": "\(network)", "block": "\(t.blockNumber)", "tx": "\(t.txHash)"])
+                continue
+            }
             guard stored.hash == t.blockHash else {
                 throw ChainSourceError.inconsistent("back-up pass read block \(t.blockNumber) with another hash")
             }

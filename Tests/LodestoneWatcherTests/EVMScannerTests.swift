@@ -249,6 +249,61 @@ import Testing
         }
     }
 
+    @Test(arguments: backends)
+    func aReorgToAShorterBranchIsSeenAtOnce(_ backend: Backend) async throws {
+        try await ScanHarness.with(backend) { h in
+            let alice = try await h.customer()
+            let chain = DevChain(chainID: 1)
+            await chain.mine(empty: 2)
+            await chain.mine([DevChain.native(to: alice.account, wei: wei("1"))])  // block 3
+            await chain.mine(empty: 1)  // head 4: 2 of the 3 confirmations the test assets need
+            try await DevnetServer.with(chain) { url in
+                let scanner = await h.scanner(urls: [url], settings: .test)
+                try await h.catchUp(scanner)
+                #expect(try await h.deposits(alice.id).map(\.status) == [.pending])
+                // The new branch is shorter than the scanned one: its head (3) is below the cursor (4).
+                await chain.reorg(depth: 2)
+                await chain.mine(empty: 1)
+                try await h.catchUp(scanner)
+                #expect(try await h.deposits(alice.id).map(\.status) == [.orphaned], "the reorg waited for the new branch to grow")
+                #expect(try await h.store.scanCursor(network: .ethereum)?.hash == (await chain.head).hash)
+            }
+        }
+    }
+
+    @Test func theBackUpPassFindsAWithheldLogEvenLongAfterTheScanPassedIt() async throws {
+        try await ScanHarness.with(.sqlite) { h in
+            let alice = try await h.customer()
+            let chain = DevChain(chainID: 1)
+            await chain.mine(empty: 6)
+            await chain.mine([DevChain.token(Self.token, [(alice.account, units("4"))])])  // block 7
+            await chain.mine(empty: 140)
+            let behaviour = EndpointBehaviour()
+            behaviour.dropLogs(ofBlocks: [7])
+            try await DevnetServer.with(chain, behaviour: behaviour) { url in
+                var settings = ScanSettings.test
+                settings.startBlock = 1
+                settings.blocksPerStep = 4
+                settings.reorgWindow = 10
+                settings.recheckDepth = 5
+                let scanner = await h.scanner(urls: [url], settings: settings)
+                // The head scan runs far past block 7 (and past block 100, where pruning used to strike)
+                // before the back-up pass gets its turn.
+                try await h.catchUp(scanner)
+                #expect(try await h.deposits(alice.id).isEmpty)
+                behaviour.dropLogs(ofBlocks: [])
+                var found = 0
+                while try await h.store.marker(name: "recheck.ethereum") ?? 0 < 140 { found += try await scanner.recheck() }
+                #expect(found == 1)
+                #expect(try await h.deposits(alice.id).count == 1)
+                // And the kept hashes shrink again behind the pass.
+                await chain.mine(empty: 8)
+                try await h.catchUp(scanner)
+                #expect(try await h.store.chainBlock(network: .ethereum, number: 50) == nil)
+            }
+        }
+    }
+
     @Test func backUpPassStaysWithinTheBlocksTheScanWatched() async throws {
         try await ScanHarness.with(.sqlite) { h in
             let alice = try await h.customer()
