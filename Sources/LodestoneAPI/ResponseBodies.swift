@@ -170,12 +170,15 @@ struct DepositBody: ResponseEncodable {
         try c.encode(deposit.confirmations, forKey: .confirmations)
         try c.encode(deposit.status.rawValue, forKey: .status)
         try c.encode(rfc3339(deposit.createdAt), forKey: .created)
+        try c.encode(deposit.sender, forKey: .sender)  // null when the chain names none
+        try c.encode(deposit.ignoredReason, forKey: .ignoredReason)
     }
     enum CodingKeys: String, CodingKey {
-        case id, network, asset, address, customer, amount, position, confirmations, status, created
+        case id, network, asset, address, customer, amount, position, confirmations, status, created, sender
         case txHash = "tx_hash"
         case blockNumber = "block_number"
         case blockHash = "block_hash"
+        case ignoredReason = "ignored_reason"
     }
 }
 

@@ -112,11 +112,23 @@ public enum ConfigFileCheck {
 
         mutating func network(_ value: Any?, _ network: NetworkID) {
             let path = "networks.\(network.rawValue)"
-            let watching = ["rpc", "rpc_requests_per_second", "start_block", "finality", "max_head_age_seconds", "blocks_per_step", "poll_seconds"]
+            let watching = [
+                "rpc", "rpc_requests_per_second", "start_block", "finality", "max_head_age_seconds", "blocks_per_step", "poll_seconds",
+                "internal_senders",
+            ]
             let allowed = (network.family == .bitcoin ? ["enabled", "account", "xpub", "script"] : ["enabled", "account", "xpub"]) + watching
             guard let map = mapping(value, at: path, allowed: allowed) else { return }
             if let rpc = map["rpc"], !((rpc as? [Any])?.allSatisfy { $0 is String } ?? false) {
                 fail("\(path).rpc", "must be a list of URLs")
+            }
+            if let senders = map["internal_senders"] {
+                if let list = senders as? [Any], list.allSatisfy({ $0 is String }) {
+                    for (i, text) in list.compactMap({ $0 as? String }).enumerated() where (try? AddressCodec.parse(text, network: network)) == nil {
+                        fail("\(path).internal_senders", "entry \(i + 1) is not a valid \(network.rawValue) address")
+                    }
+                } else {
+                    fail("\(path).internal_senders", "must be a list of addresses")
+                }
             }
             bool(map["enabled"], at: "\(path).enabled")
             let account = int(map["account"], at: "\(path).account", in: 0...Int(Int32.max)) ?? 0

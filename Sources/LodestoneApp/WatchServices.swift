@@ -62,6 +62,8 @@ enum WatchServices {
             scan.pollInterval = .seconds(settings.pollSeconds)
             scan.startBlock = settings.startBlock
             scan.finality = FinalityTag(rawValue: settings.finality)
+            // Senders are compared as 20-byte accounts, the form transfers name them in (Tron drops its 0x41).
+            scan.internalSenders = Set(settings.internalSenders.map { Array($0.matchKey.suffix(20)) })
             let scanner = NetworkScanner(
                 source: source, store: store, watchList: watchList, assets: registry, minimums: config.minimums, settings: scan, now: now,
                 logger: logger)

@@ -42,13 +42,19 @@ public struct Deposit: Sendable, Hashable {
     public let status: DepositStatus
     /// First seen, unix milliseconds.
     public let createdAt: Int64
+    /// The sending address, when the chain names one.
+    public var sender: String? = nil
+    /// Why an `ignored` deposit is not credited.
+    public var ignoredReason: String? = nil
 
     /// A deposit record.
     public init(
         id: String, network: NetworkID, assetID: String, address: String, customerID: String, amount: Amount,
         txHash: String, position: Int, blockNumber: Int64, blockHash: String, confirmations: Int,
-        status: DepositStatus, createdAt: Int64
+        status: DepositStatus, createdAt: Int64, sender: String? = nil, ignoredReason: String? = nil
     ) {
+        self.sender = sender
+        self.ignoredReason = ignoredReason
         self.id = id
         self.network = network
         self.assetID = assetID
@@ -71,7 +77,7 @@ extension Deposit {
         Deposit(
             id: id, network: network, assetID: assetID, address: address, customerID: customerID, amount: amount, txHash: txHash,
             position: position, blockNumber: blockNumber, blockHash: blockHash, confirmations: confirmations ?? self.confirmations,
-            status: status, createdAt: createdAt)
+            status: status, createdAt: createdAt, sender: sender, ignoredReason: ignoredReason)
     }
 
     /// The same deposit, seen again in the block `o` names.
@@ -79,6 +85,6 @@ extension Deposit {
         Deposit(
             id: id, network: network, assetID: assetID, address: address, customerID: customerID, amount: amount, txHash: txHash,
             position: position, blockNumber: o.blockNumber, blockHash: o.blockHash, confirmations: 0, status: status,
-            createdAt: createdAt)
+            createdAt: createdAt, sender: sender, ignoredReason: ignoredReason)
     }
 }

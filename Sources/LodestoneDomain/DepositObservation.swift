@@ -20,12 +20,18 @@ public struct DepositObservation: Sendable, Equatable {
     public let blockNumber: Int64
     /// Block hash.
     public let blockHash: String
+    /// The sending address, when the chain names one.
+    public let sender: String?
+    /// Why it must not be credited whatever its amount (a transfer from the operator's own address), or nil.
+    public let ignoreReason: String?
 
     /// An observation.
     public init(
         network: NetworkID, assetID: String, address: String, customerID: String, amount: Amount, txHash: String,
-        position: Int, blockNumber: Int64, blockHash: String
+        position: Int, blockNumber: Int64, blockHash: String, sender: String? = nil, ignoreReason: String? = nil
     ) {
+        self.sender = sender
+        self.ignoreReason = ignoreReason
         self.network = network
         self.assetID = assetID
         self.address = address

@@ -299,5 +299,10 @@ enum Migrations {
             """,
             "DROP TABLE customer_balances",
         ]),
+        (7, "deposit senders", [
+            "ALTER TABLE deposits ADD COLUMN sender TEXT",
+            "ALTER TABLE deposits ADD COLUMN ignored_reason TEXT",
+            "UPDATE deposits SET ignored_reason = 'below the asset''s minimum' WHERE status = 'ignored'",
+        ]),
     ]
 }

@@ -15,19 +15,21 @@ extension SQLStore {
     static func record(_ o: DepositObservation, minimum: Amount, lock: String, now: Int64, _ db: any SQLExecutor) async throws
         -> (Deposit, created: Bool)
     {
-        let status: DepositStatus = o.amount < minimum || o.amount == .zero ? .ignored : .pending
+        // Recorded either way; credited only when nothing says otherwise.
+        let ignoredReason = o.ignoreReason ?? (o.amount < minimum || o.amount == .zero ? "below the asset's minimum" : nil)
+        let status: DepositStatus = ignoredReason == nil ? .pending : .ignored
         let inserted = try await db.query(
             """
             INSERT INTO deposits (id, network, asset_id, address, customer_id, amount, tx_hash, position, block_number,
-                                  block_hash, confirmations, status, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $12)
+                                  block_hash, confirmations, status, created_at, updated_at, seen_at, sender, ignored_reason)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $12, $12, $13, $14)
             ON CONFLICT (network, tx_hash, position) DO NOTHING
             RETURNING \(Self.depositColumns)
             """,
             [
                 .text(ResourceID.make("dep")), .text(o.network.rawValue), .text(o.assetID), .text(o.address), .text(o.customerID),
                 .text(o.amount.description), .text(o.txHash), .int(Int64(o.position)), .int(o.blockNumber),
-                .text(o.blockHash), .text(status.rawValue), .int(now),
+                .text(o.blockHash), .text(status.rawValue), .int(now), o.sender.sql, ignoredReason.sql,
             ])
         if let row = inserted.first {
             let deposit = try Self.deposit(row)
@@ -54,7 +56,8 @@ extension SQLStore {
         switch existing.status {
         case .orphaned:
             // Revived: pending again (or ignored, by the same rule as a new one).
-            _ = try await db.query("UPDATE deposits SET status = $1 WHERE id = $2", [.text(status.rawValue), .text(existing.id)])
+            _ = try await db.query(
+                "UPDATE deposits SET status = $1, ignored_reason = $2 WHERE id = $3", [.text(status.rawValue), ignoredReason.sql, .text(existing.id)])
             if status == .pending {
                 try await Self.ledger(
                     .detected(depositID: existing.id, cause: cause, at: now), customer: existing.customerID, asset: existing.assetID,

@@ -115,7 +115,7 @@ public struct EVMSource: ChainSource {
             transfers.append(
                 ObservedTransfer(
                     recipient: to.bytes, assetID: nativeAssetID, amount: tx.value, txHash: tx.hash, position: ObservedTransfer.nativePosition,
-                    blockNumber: header.number, blockHash: header.hash))
+                    blockNumber: header.number, blockHash: header.hash, sender: tx.from?.bytes))
         }
         transfers += try tokenTransfers(tokenLogs, receipts: receipts)
         return ScannedRange(blocks: blocks.map { ChainBlock(number: $0.header.number, hash: $0.header.hash, parentHash: $0.header.parentHash) }, transfers: transfers)
@@ -138,7 +138,7 @@ public struct EVMSource: ChainSource {
             }
             return ObservedTransfer(
                 recipient: log.to.bytes, assetID: asset, amount: log.value, txHash: log.transactionHash, position: position,
-                blockNumber: log.blockNumber, blockHash: log.blockHash)
+                blockNumber: log.blockNumber, blockHash: log.blockHash, sender: log.from.bytes)
         }
     }
 

@@ -149,10 +149,12 @@ public struct NetworkScanner: Sendable {
                 logger.error("transfer to a watched account without an owner", metadata: ["network": "\(network)", "tx": "\(t.txHash)"])
                 continue
             }
+            let fromOperator = t.sender.map { settings.internalSenders.contains($0) } ?? false
             let observation = DepositObservation(
                 network: network, assetID: t.assetID, address: address,
                 customerID: owner.customerID, amount: t.amount, txHash: t.txHash, position: t.position, blockNumber: t.blockNumber,
-                blockHash: t.blockHash)
+                blockHash: t.blockHash, sender: t.sender.map { Self.addressText(network.family == .tron ? [0x41] + $0 : $0, family: network.family) },
+                ignoreReason: fromOperator ? "sent from an operator address (networks.\(network.rawValue).internal_senders)" : nil)
             out.append(ScannedDeposit(observation: observation, minimum: minimums[t.assetID] ?? .zero))
         }
         return out

@@ -13,6 +13,8 @@ public struct ScanSettings: Sendable {
     public var reorgWindow: Int64 = 2000
     /// The back-up pass re-reads token transfers this many blocks behind the scanned tip; nil turns it off.
     public var recheckDepth: Int64? = 300
+    /// The operator's own accounts (20 bytes): transfers from them are recorded as ignored, never credited.
+    public var internalSenders: Set<[UInt8]> = []
     /// Pause after a failed step (doubled while failures repeat, up to a minute).
     public var retryDelay: Duration = .seconds(1)
 

@@ -111,13 +111,13 @@ public struct TronSource: ChainSource {
         var out: [ObservedTransfer] = natives.filter { watched.contains($0.0.to) }.map { t, block in
             ObservedTransfer(
                 recipient: TronAccount.matchKey(t.to), assetID: nativeAssetID, amount: t.amount, txHash: t.txID,
-                position: ObservedTransfer.nativePosition, blockNumber: block.number, blockHash: block.hash)
+                position: ObservedTransfer.nativePosition, blockNumber: block.number, blockHash: block.hash, sender: t.from?.bytes)
         }
         out += tokenTransfers.compactMap { info, t, block in
             guard watched.contains(t.to), let asset = tokens[t.contract] else { return nil }
             return ObservedTransfer(
                 recipient: TronAccount.matchKey(t.to), assetID: asset, amount: t.value, txHash: info.id, position: t.position,
-                blockNumber: block.number, blockHash: block.hash)
+                blockNumber: block.number, blockHash: block.hash, sender: t.from?.bytes)
         }
         return ScannedRange(blocks: blocks, transfers: out)
     }
@@ -132,7 +132,7 @@ public struct TronSource: ChainSource {
                 guard watched.contains(t.to), let asset = tokens[t.contract] else { return nil }
                 return ObservedTransfer(
                     recipient: TronAccount.matchKey(t.to), assetID: asset, amount: t.value, txHash: info.id, position: t.position,
-                    blockNumber: block.number, blockHash: block.hash)
+                    blockNumber: block.number, blockHash: block.hash, sender: t.from?.bytes)
             }
         }
         return out

@@ -12,6 +12,27 @@ import Testing
         #expect(ConfigFileCheck.problems(path: path) == [])
     }
 
+    @Test func internalSendersMustBeAddressesOfTheirNetwork() throws {
+        let good = """
+            networks:
+              ethereum: {internal_senders: ["0x9858EfFD232B4033E47d90003D41EC34EcaEda94"]}
+              tron: {internal_senders: ["TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"]}
+            """
+        #expect(ConfigFileCheck.problems(yaml: good) == [])
+        let bad = """
+            networks:
+              ethereum: {internal_senders: ["TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"]}
+              tron: {internal_senders: "T..."}
+            """
+        let problems = ConfigFileCheck.problems(yaml: bad)
+        #expect(problems.contains { $0.hasPrefix("networks.ethereum.internal_senders:") && $0.contains("entry 1") })
+        #expect(problems.contains { $0.hasPrefix("networks.tron.internal_senders:") })
+        let config = try Self.load([
+            "networks.tron.internal_senders": ConfigValue(.stringArray(["TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"]), isSecret: false)
+        ])
+        #expect(config.networks[.tron]?.internalSenders.map(\.normalized) == ["TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"])
+    }
+
     @Test func everyProblemIsReportedWithItsPath() {
         let yaml = """
             server:

@@ -271,6 +271,33 @@ import Testing
         }
     }
 
+    @Test(arguments: backends)
+    func theOperatorsOwnTransfersAreRecordedAsIgnoredNeverCredited(_ backend: Backend) async throws {
+        try await ScanHarness.with(backend) { h in
+            let alice = try await h.customer()
+            let intent = try await h.intent(alice.id, address: alice.address, asset: "USDT-Ethereum", amount: "5", decimals: 6)
+            let chain = DevChain(chainID: 1)
+            // The devnet's transactions and token transfers come from 0x1111…: here, the operator's gas wallet.
+            await chain.mine([
+                DevChain.native(to: alice.account, wei: wei("0.01")), DevChain.token(Self.token, [(alice.account, units("5"))]),
+            ])
+            await chain.mine(empty: 4)
+            var settings = ScanSettings.test
+            settings.internalSenders = [Array(repeating: 0x11, count: 20)]
+            try await DevnetServer.with(chain) { [settings] url in
+                let scanner = await h.scanner(urls: [url], settings: settings)
+                try await h.catchUp(scanner)
+                try await h.catchUp(scanner)
+            }
+            let deposits = try await h.deposits(alice.id)
+            #expect(deposits.count == 2 && deposits.allSatisfy { $0.status == .ignored })
+            #expect(deposits.allSatisfy { $0.sender == "0x1111111111111111111111111111111111111111" })
+            #expect(deposits.allSatisfy { $0.ignoredReason?.contains("internal_senders") == true })
+            #expect(try await h.store.paymentIntent(id: intent)?.status == .requiresPayment)
+            #expect(try await h.store.balances(customerID: alice.id).isEmpty)
+        }
+    }
+
     @Test func theBackUpPassFindsAWithheldLogEvenLongAfterTheScanPassedIt() async throws {
         try await ScanHarness.with(.sqlite) { h in
             let alice = try await h.customer()

@@ -18,9 +18,15 @@ public struct ObservedTransfer: Sendable, Equatable {
     public let blockNumber: Int64
     /// Block hash, lower case.
     public let blockHash: String
+    /// The 20-byte account that sent it (the transaction's sender, or the token transfer's `from`), when known.
+    public let sender: [UInt8]?
 
     /// A transfer.
-    public init(recipient: [UInt8], assetID: String, amount: Amount, txHash: String, position: Int, blockNumber: Int64, blockHash: String) {
+    public init(
+        recipient: [UInt8], assetID: String, amount: Amount, txHash: String, position: Int, blockNumber: Int64, blockHash: String,
+        sender: [UInt8]? = nil
+    ) {
+        self.sender = sender
         self.recipient = recipient
         self.assetID = assetID
         self.amount = amount

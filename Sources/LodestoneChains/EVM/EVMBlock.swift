@@ -39,8 +39,10 @@ public struct EVMTransaction: Decodable, Sendable, Equatable {
     public let to: EVMAccount?
     /// Value in wei.
     public let value: Amount
+    /// Sender, when the node names it.
+    public let from: EVMAccount?
 
-    enum CodingKeys: String, CodingKey { case hash, to, value }
+    enum CodingKeys: String, CodingKey { case hash, to, value, from }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -54,6 +56,7 @@ public struct EVMTransaction: Decodable, Sendable, Equatable {
             to = nil
         }
         value = try c.amount(.value)
+        from = try c.decodeIfPresent(String.self, forKey: .from).flatMap { EVMAccount(hex: Substring($0)) }
     }
 }
 

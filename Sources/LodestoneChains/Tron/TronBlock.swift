@@ -26,6 +26,8 @@ public struct TronBlock: Decodable, Sendable {
         public let to: EVMAccount
         /// Sun.
         public let amount: Amount
+        /// Sender (`owner_address`), when present.
+        public let from: EVMAccount?
     }
 
     struct Header: Decodable {
@@ -45,6 +47,7 @@ public struct TronBlock: Decodable, Sendable {
             struct Value: Decodable {
                 let amount: Int64?
                 let to_address: String?
+                let owner_address: String?
             }
             let type: String
             let parameter: Parameter?
@@ -77,7 +80,8 @@ public struct TronBlock: Decodable, Sendable {
                 tx.ret?.first?.contractRet == "SUCCESS", let value = contract[0].parameter?.value, let amount = value.amount, amount >= 0,
                 let to = value.to_address.flatMap(TronAccount.parse)
             else { return nil }
-            return TRXTransfer(txID: tx.txID.lowercased(), to: to, amount: Amount(baseUnits: .init(amount)))
+            return TRXTransfer(
+                txID: tx.txID.lowercased(), to: to, amount: Amount(baseUnits: .init(amount)), from: value.owner_address.flatMap(TronAccount.parse))
         }
     }
 }

@@ -23,6 +23,8 @@ public struct TronTransactionInfo: Decodable, Sendable {
         public let value: Amount
         /// Index of the log within its transaction.
         public let position: Int
+        /// Sender (the log's `from` topic).
+        public let from: EVMAccount?
     }
 
     struct Receipt: Decodable { let result: String? }
@@ -50,7 +52,7 @@ public struct TronTransactionInfo: Decodable, Sendable {
                 let contract = TronAccount.parse(log.address), let to = Self.word(topics[2]),
                 let data = log.data, data.count == 64, let value = HexQuantity.amount("0x" + data)
             else { return nil }
-            return TokenTransfer(contract: contract, to: to, value: value, position: i)
+            return TokenTransfer(contract: contract, to: to, value: value, position: i, from: Self.word(topics[1]))
         }
     }
 
