@@ -21,6 +21,12 @@ public struct CreditAllocation: Sendable, Equatable {
     /// What matched no open intent: credited to the customer's balance.
     public let unapplied: Amount
 
+    /// An allocation.
+    public init(applications: [Application], unapplied: Amount) {
+        self.applications = applications
+        self.unapplied = unapplied
+    }
+
     /// Spreads `amount` over `intents` (only open ones count; in creation order, by sequence number).
     public static func allocate(_ amount: Amount, to intents: [PaymentIntent]) -> CreditAllocation {
         let open = intents.filter { $0.status == .requiresPayment || $0.status == .processing }.sorted { $0.sequence < $1.sequence }

@@ -287,7 +287,9 @@ public enum Ledger {
             let id = d.deposit.id
             // The first credit keeps the plain key; a credit after a restore gets its own.
             let round = d.credits == 1 ? id : "\(id).\(d.credits)"
-            let allocation = CreditAllocation.allocate(d.deposit.amount, to: openIntents)
+            // A credit after a reversal goes back where the reversal took it from, the balance: the
+            // intents still hold what the first credit gave them.
+            let allocation = d.credits == 1 ? CreditAllocation.allocate(d.deposit.amount, to: openIntents) : CreditAllocation(applications: [], unapplied: d.deposit.amount)
             for application in allocation.applications {
                 guard var intent = try? intent(application.intentID) else { continue }
                 intent.amountReceived = application.amountReceived

@@ -100,6 +100,16 @@ import Testing
         #expect(events.filter { $0.type == .depositConfirmed }.count == 1)
     }
 
+    @Test func aRestoredDepositsCreditReturnsToTheBalanceItsReversalWasChargedTo() throws {
+        let start = Self.account(intents: [Self.intent("pi_1", 100, seq: 1)], deposits: [Self.deposit("d1", 60, seenAt: 10)])
+        let (after, _) = try Self.run(start, [
+            .detected(depositID: "d1", cause: "d1", at: 10), .confirmed(depositID: "d1", at: 20), .reversed(depositID: "d1", cause: "b", at: 30),
+            .restored(depositID: "d1", cause: "c", at: 40), .confirmed(depositID: "d1", at: 50),
+        ])
+        // The intent holds the deposit once, and the balance is whole again.
+        #expect(after.intents[0].amountReceived == Amount(baseUnits: 60) && after.balance == .zero)
+    }
+
     @Test func intentsAreFilledInSequenceOrderWhateverTheirTimestamps() throws {
         // Same timestamps; the later sequence number has the smaller id.
         let start = Self.account(

@@ -74,7 +74,8 @@ public struct LedgerModel {
         deposits[d].credits += 1
         deposits[d].status = .confirmed
         var rest = deposits[d].amount
-        for k in intents.indices.sorted(by: { intents[$0].seq < intents[$1].seq }) where isOpen(intents[k]) && rest > 0 {
+        // After a reversal the credit returns to the balance the reversal was charged to.
+        for k in intents.indices.sorted(by: { intents[$0].seq < intents[$1].seq }) where deposits[d].credits == 1 && isOpen(intents[k]) && rest > 0 {
             let take = min(intents[k].amount - intents[k].received, rest)
             intents[k].received += take
             rest -= take

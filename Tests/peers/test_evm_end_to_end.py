@@ -34,12 +34,15 @@ EVENT_TYPES = ["deposit.detected", "deposit.confirmed", "deposit.orphaned", "dep
                "payment_intent.expired", "payment_intent.canceled", "customer.balance_credited"]
 
 
-def config(rpc_url=None):
+def config(rpc_url=None, operator=None):
     watch = ""
     if rpc_url:
         # Small steps and a request budget make the scan take long enough to be interrupted.
         watch = (f", rpc: [\"{rpc_url}\"], start_block: 1, poll_seconds: 1, blocks_per_step: 4,"
                  f" rpc_requests_per_second: 40, max_head_age_seconds: 86400")
+    if operator:
+        # The operator's gas wallet: what it sends to deposit addresses is never a customer's money.
+        watch += f", internal_senders: [\"{operator}\"]"
     return f"""
 rate_limit: {{requests: 100000, window_seconds: 60}}
 networks:
@@ -122,7 +125,9 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
         # Phase 1: the merchant sets up customers, addresses, intents and a webhook endpoint. The
         # network is watched (intents on an unwatched one are refused), but nothing is mined yet.
         first_rpc = DevNodeServer(node).__enter__()
-        lodestone = Lodestone(tmp_path, config(first_rpc.url), database=database).start()
+        operator = len(node.senders) - 1  # the last funded account is the operator's, never a customer's payer
+        operator_address = node.senders[operator].address
+        lodestone = Lodestone(tmp_path, config(first_rpc.url, operator_address), database=database).start()
         assets = {a["id"]: a for a in lodestone.get("/v1/assets")["data"]}
         decimals = {a: assets[a]["decimals"] for a in (ETH, USDT, USDC)}
         assert contracts == {USDT: assets[USDT]["contract"], USDC: assets[USDC]["contract"]}
@@ -185,16 +190,19 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
 
         noise = [("dust", customers[1], ETH, 999), ("dust", customers[2], ETH, 10**12 - 1),
                  ("zero", customers[3], USDT, 0), ("zero", customers[4], USDC, 0),
-                 ("reverts", customers[5], USDT, 10**15)]
+                 ("reverts", customers[5], USDT, 10**15), ("topup", customers[6], ETH, 10**16)]
         schedule = [("pay",) + p for p in plan] + noise
         rng.shuffle(schedule)
         sent = {}  # tx hash -> (customer, asset, value)
-        ignored, reverted = set(), set()
+        ignored, reverted, topups = set(), set(), set()
         while schedule:
             for _ in range(min(len(schedule), rng.randint(0, 4))):
                 kind, customer, asset, value = schedule.pop()
-                _, tx_hash = pay(rng.randrange(len(node.senders)), customer, asset, value)
-                if kind == "pay":
+                _, tx_hash = pay(operator if kind == "topup" else rng.randrange(operator), customer, asset, value)
+                if kind == "topup":
+                    ignored.add(tx_hash)
+                    topups.add(tx_hash)
+                elif kind == "pay":
                     sent[tx_hash] = (customer, asset, value)
                 elif kind == "reverts":
                     reverted.add(tx_hash)
@@ -211,7 +219,7 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
 
         with DevNodeServer(node) as rpc:
             # A provider-style URL: the key in the path and the query must never reach a log line.
-            lodestone.write_config(config(rpc.url + "/v3/path-secret-4f1c?apikey=query-secret-9a7e"))
+            lodestone.write_config(config(rpc.url + "/v3/path-secret-4f1c?apikey=query-secret-9a7e", operator_address))
 
             def deposits():
                 return lodestone.every("/v1/deposits")
@@ -237,6 +245,8 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
             for d in rows:
                 if d["tx_hash"] in ignored:
                     assert d["status"] == "ignored", d
+                    if d["tx_hash"] in topups:
+                        assert d["sender"] == operator_address and "internal_senders" in d["ignored_reason"], d
                 else:
                     customer, asset, value = sent[d["tx_hash"]]
                     assert (d["customer"], d["asset"], units(d["amount"], decimals[asset])) == (customer, asset, value)
@@ -282,6 +292,45 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
             assert after[dropped]["id"] == before[dropped]["id"]
             assert len(after) == len(sent) + len(ignored) + 1
 
+            # Phase 4b: a credited deposit leaves the chain (A → B) and its transaction returns (B → A).
+            k3 = customers[11]
+            fork = node.snapshot()
+            returning_raw, returning = pay(5, k3, USDC, 7 * 10**6)
+            node.mine(CONFIRMATIONS + 1)
+            credited_once = wait_for("the deposit credited", lambda: next(
+                (d for d in deposits() if d["tx_hash"] == returning and d["status"] == "confirmed"), None), lodestone)
+            node.revert(fork)
+            node.mine(CONFIRMATIONS + 3)
+            wait_for("the credited deposit reversed", lambda: any(
+                d["tx_hash"] == returning and d["status"] == "reversed" for d in deposits()), lodestone)
+            node.submit(returning_raw)
+            node.mine(CONFIRMATIONS + 1)
+            restored = wait_for("the transaction back and credited once more", lambda: next(
+                (d for d in deposits() if d["tx_hash"] == returning and d["status"] == "confirmed"), None), lodestone)
+            assert restored["id"] == credited_once["id"]
+            sent[returning] = (k3, USDC, 7 * 10**6)
+            ledger.credit(k3, USDC, 7 * 10**6)  # credited twice, reversed once: once
+
+            # Phase 4c: an intent paid in two parts that are still confirming when it expires.
+            k4 = customers[13]
+            short = lodestone.post("/v1/payment_intents", {"asset": ETH, "amount": "0.5", "customer": k4, "expires_in": 60})
+            expiry = time.monotonic() + 61
+            ledger.open(short["id"], k4, ETH, 5 * 10**17)
+            _, part1 = pay(3, k4, ETH, 2 * 10**17)
+            _, part2 = pay(4, k4, ETH, 3 * 10**17)
+            node.mine()
+            wait_for("both parts pending", lambda: {d["tx_hash"] for d in lodestone.every("/v1/deposits?status=pending")}
+                     >= {part1, part2}, lodestone)
+            time.sleep(max(0.0, expiry - time.monotonic()))
+            assert lodestone.get(f"/v1/payment_intents/{short['id']}")["status"] == "processing", "expired with money on its way"
+            node.mine(CONFIRMATIONS + 1)
+            sent[part1] = (k4, ETH, 2 * 10**17)
+            sent[part2] = (k4, ETH, 3 * 10**17)
+            ledger.credit(k4, ETH, 2 * 10**17)
+            ledger.credit(k4, ETH, 3 * 10**17)
+            wait_for("the intent completed after its expiry", lambda: lodestone.get(
+                f"/v1/payment_intents/{short['id']}")["status"] == "succeeded", lodestone)
+
             # Phase 5: what the merchant sees equals the model, and every event reached the receiver.
             for intent_id, expected in ledger.intents.items():
                 got = lodestone.get(f"/v1/payment_intents/{intent_id}")
@@ -313,9 +362,12 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
             for event in events:
                 by_type.setdefault(event["type"], []).append(event["data"])
             confirmed_ids = [e["deposit"] for e in by_type["deposit.confirmed"]]
-            assert len(confirmed_ids) == len(set(confirmed_ids)) == len(sent), "one confirmation per deposit"
+            # One confirmation per deposit and inclusion: the returning one was credited twice, reversed once.
+            assert len(set(confirmed_ids)) == len(sent) and len(confirmed_ids) == len(sent) + 1, "one confirmation per deposit"
+            assert [i for i in confirmed_ids if confirmed_ids.count(i) > 1] == [credited_once["id"]] * 2
             assert {e["deposit"] for e in by_type["deposit.orphaned"]} == {before[dropped]["id"], before[replayed]["id"]}
-            assert "deposit.reversed" not in by_type
+            assert [e["deposit"] for e in by_type["deposit.reversed"]] == [credited_once["id"]]
+            assert [e["deposit"] for e in by_type["deposit.restored"]] == [credited_once["id"]]
             assert intent["id"] in [e["payment_intent"] for e in by_type["payment_intent.processing"]]
             succeeded = [e["payment_intent"] for e in by_type["payment_intent.succeeded"]]
             assert sorted(succeeded) == sorted(i for i, x in ledger.intents.items() if x["received"] >= x["amount"])
@@ -323,7 +375,9 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
             for e in by_type["customer.balance_credited"]:
                 key = (e["customer"], e["asset"])
                 credited[key] = credited.get(key, 0) + units(e["amount"], decimals[e["asset"]])
-            assert credited == {k: v for k, v in ledger.balances.items() if v}
+            # The reversal took one USDC credit of k3's back from the balance.
+            credited[(k3, USDC)] = credited.get((k3, USDC), 0) - 7 * 10**6
+            assert {k: v for k, v in credited.items() if v} == {k: v for k, v in ledger.balances.items() if v}
             for event in events:
                 detail = lodestone.get(f"/v1/events/{event['id']}")
                 assert [d["status"] for d in detail["deliveries"]] == ["delivered"], detail
@@ -331,7 +385,10 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
             assert lodestone.stop() == 0, "serve did not shut down cleanly on SIGTERM"
             with open(lodestone.log_path) as log:
                 errors = [line for line in log if re.match(r"\S+ (error|critical) ", line)]
-            assert not errors, "".join(errors[:10])
+            # The one error is the operator's alert about the reversal of phase 4b; nothing else went wrong.
+            alerts = [line for line in errors if "a credited deposit left the chain" in line]
+            assert len(alerts) == 1 and credited_once["id"] in alerts[0], "".join(errors[:10])
+            assert len(errors) == 1, "".join(errors[:10])
             with open(lodestone.log_path) as log:
                 log_text = log.read()
             secrets = {
