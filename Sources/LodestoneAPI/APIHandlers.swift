@@ -333,7 +333,7 @@ struct APIHandlers: Sendable {
         let result = try await store.deposits(filter, page: page, pageSize: size)
         var items: [DepositBody] = []
         for d in result.items {
-            items.append(DepositBody(deposit: d, decimals: try Self.decimals(d.assetID)))
+            items.append(DepositBody(d, decimals: try Self.decimals(d.assetID)))
         }
         return try respond(ListBody(data: items, page: page, pageSize: size, total: result.total))
     }

@@ -3,12 +3,6 @@ import Foundation
 import LodestoneCore
 import LodestoneDomain
 
-/// RFC 3339 UTC text of unix milliseconds.
-func rfc3339(_ millis: Int64) -> String {
-    Date(timeIntervalSince1970: Double(millis) / 1000).formatted(
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-}
-
 /// Metadata text back to a JSON value for output (stored text was produced by the API itself).
 func metadataValue(_ text: String?) -> JSONValue? {
     guard let text else { return nil }
@@ -151,36 +145,8 @@ struct PaymentIntentBody: ResponseEncodable {
     }
 }
 
-struct DepositBody: ResponseEncodable {
-    let deposit: Deposit
-    let decimals: Int
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(deposit.id, forKey: .id)
-        try c.encode(deposit.network.rawValue, forKey: .network)
-        try c.encode(deposit.assetID, forKey: .asset)
-        try c.encode(deposit.address, forKey: .address)
-        try c.encode(deposit.customerID, forKey: .customer)
-        try c.encode(deposit.amount.decimalString(decimals: decimals), forKey: .amount)
-        try c.encode(deposit.txHash, forKey: .txHash)
-        try c.encode(deposit.position, forKey: .position)
-        try c.encode(deposit.blockNumber, forKey: .blockNumber)
-        try c.encode(deposit.blockHash, forKey: .blockHash)
-        try c.encode(deposit.confirmations, forKey: .confirmations)
-        try c.encode(deposit.status.rawValue, forKey: .status)
-        try c.encode(rfc3339(deposit.createdAt), forKey: .created)
-        try c.encode(deposit.sender, forKey: .sender)  // null when the chain names none
-        try c.encode(deposit.ignoredReason, forKey: .ignoredReason)
-    }
-    enum CodingKeys: String, CodingKey {
-        case id, network, asset, address, customer, amount, position, confirmations, status, created, sender
-        case txHash = "tx_hash"
-        case blockNumber = "block_number"
-        case blockHash = "block_hash"
-        case ignoredReason = "ignored_reason"
-    }
-}
+/// The API's deposit: the representation `deposit.*` events carry too.
+typealias DepositBody = DepositRepresentation
 
 struct AuditEventBody: ResponseEncodable {
     let id: String
@@ -242,19 +208,8 @@ struct BalanceBody: ResponseEncodable {
 }
 
 /// An outbox event as webhooks will carry it: `{id, type, created, data}`.
-struct EventBody: ResponseEncodable {
-    let id: String
-    let type: String
-    let created: String
-    let data: JSONValue
-
-    init(_ e: OutboxEvent) {
-        id = e.id
-        type = e.type.rawValue
-        created = rfc3339(e.createdAt)
-        data = metadataValue(e.data) ?? .null
-    }
-}
+/// An event as listed: the envelope webhooks deliver.
+typealias EventBody = EventEnvelope
 
 struct WebhookEndpointBody: ResponseEncodable {
     let id: String

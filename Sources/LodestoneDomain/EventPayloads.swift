@@ -13,46 +13,68 @@ public enum EventPayload {
     }
 }
 
-/// `deposit.*` events.
-public struct DepositEventData: Codable, Sendable, Equatable {
-    /// The `deposit` field.
-    public let deposit: String
-    /// The `network` field.
-    public let network: String
-    /// The `asset` field.
-    public let asset: String
-    /// The `address` field.
-    public let address: String
-    /// The `customer` field.
-    public let customer: String
-    /// Decimal text in asset units.
-    public let amount: String
-    /// The `txHash` field.
-    public let txHash: String
-    /// The `position` field.
-    public let position: Int
-    /// The `blockNumber` field.
-    public let blockNumber: Int64
-    /// The `status` field.
-    public let status: String
-    enum CodingKeys: String, CodingKey {
-        case deposit, network, asset, address, customer, amount, position, status
-        case txHash = "tx_hash"
-        case blockNumber = "block_number"
+/// RFC 3339 UTC text of unix milliseconds, as the API and the webhooks write times.
+public func rfc3339(_ millis: Int64) -> String {
+    Date(timeIntervalSince1970: Double(millis) / 1000).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+}
+
+/// One event as `GET /v1/events` lists it and as a webhook delivers it: the same encoding, so a
+/// receiver sees exactly what the API shows.
+public struct EventEnvelope: Encodable, Sendable {
+    /// The event id.
+    public let id: String
+    /// The event type.
+    public let type: String
+    /// When it happened, RFC 3339.
+    public let created: String
+    /// Its payload.
+    public let data: JSONValue
+
+    /// The envelope of a stored event (its payload text is parsed back into a value).
+    public init(_ event: OutboxEvent) {
+        id = event.id
+        type = event.type.rawValue
+        created = rfc3339(event.createdAt)
+        data = (try? JSONDecoder().decode(JSONValue.self, from: Data(event.data.utf8))) ?? .null
+    }
+}
+
+/// A deposit as the API shows it and as `deposit.*` events carry it.
+public struct DepositRepresentation: Encodable, Sendable {
+    let deposit: Deposit
+    let decimals: Int
+
+    /// The representation of `deposit`, its amount written with `decimals`.
+    public init(_ deposit: Deposit, decimals: Int) {
+        self.deposit = deposit
+        self.decimals = decimals
     }
 
-    /// The payload of deposit `d`, its amount written with `decimals`.
-    public init(_ d: Deposit, decimals: Int) {
-        deposit = d.id
-        network = d.network.rawValue
-        asset = d.assetID
-        address = d.address
-        customer = d.customerID
-        amount = d.amount.decimalString(decimals: decimals)
-        txHash = d.txHash
-        position = d.position
-        blockNumber = d.blockNumber
-        status = d.status.rawValue
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(deposit.id, forKey: .id)
+        try c.encode(deposit.network.rawValue, forKey: .network)
+        try c.encode(deposit.assetID, forKey: .asset)
+        try c.encode(deposit.address, forKey: .address)
+        try c.encode(deposit.customerID, forKey: .customer)
+        try c.encode(deposit.amount.decimalString(decimals: decimals), forKey: .amount)
+        try c.encode(deposit.txHash, forKey: .txHash)
+        try c.encode(deposit.position, forKey: .position)
+        try c.encode(deposit.blockNumber, forKey: .blockNumber)
+        try c.encode(deposit.blockHash, forKey: .blockHash)
+        try c.encode(deposit.confirmations, forKey: .confirmations)
+        try c.encode(deposit.status.rawValue, forKey: .status)
+        try c.encode(rfc3339(deposit.createdAt), forKey: .created)
+        try c.encode(deposit.sender, forKey: .sender)  // null when the chain names none
+        try c.encode(deposit.ignoredReason, forKey: .ignoredReason)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, network, asset, address, customer, amount, position, confirmations, status, created, sender
+        case txHash = "tx_hash"
+        case blockNumber = "block_number"
+        case blockHash = "block_hash"
+        case ignoredReason = "ignored_reason"
     }
 }
 

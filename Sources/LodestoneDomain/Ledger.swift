@@ -173,7 +173,7 @@ public enum Ledger {
             guard d.deposit.status == .pending else { return state.plan }
             d.seenAt = at
             state.update(d)
-            state.event(.depositDetected, key: cause, DepositEventData(d.deposit, decimals: account.decimals))
+            state.event(.depositDetected, key: cause, DepositRepresentation(d.deposit, decimals: account.decimals))
             state.settle(at: at, cause: cause)
         case .confirmed(let id, let at):
             let d = try state.deposit(id)
@@ -185,7 +185,7 @@ public enum Ledger {
             guard d.deposit.status == .pending else { return state.plan }
             d.deposit = d.deposit.with(status: .orphaned)
             state.update(d)
-            state.event(.depositOrphaned, key: "\(id).\(cause)", DepositEventData(d.deposit, decimals: account.decimals))
+            state.event(.depositOrphaned, key: "\(id).\(cause)", DepositRepresentation(d.deposit, decimals: account.decimals))
             state.settle(at: at, cause: cause)
         case .reversed(let id, let cause, let at):
             var d = try state.deposit(id)
@@ -198,7 +198,7 @@ public enum Ledger {
             state.entry(
                 key: "reversal.\(id).\(d.reversals)", target: "balance", amount: -LedgerAmount(d.deposit.amount), depositID: id,
                 intentID: nil, reason: "deposit reversed by a reorg")
-            state.event(.depositReversed, key: "\(id).\(cause)", DepositEventData(d.deposit, decimals: account.decimals))
+            state.event(.depositReversed, key: "\(id).\(cause)", DepositRepresentation(d.deposit, decimals: account.decimals))
             state.settle(at: at, cause: cause)
         case .restored(let id, let cause, let at):
             var d = try state.deposit(id)
@@ -206,7 +206,7 @@ public enum Ledger {
             d.deposit = d.deposit.with(status: .pending)
             d.seenAt = at
             state.update(d)
-            state.event(.depositRestored, key: "\(id).\(cause)", DepositEventData(d.deposit, decimals: account.decimals))
+            state.event(.depositRestored, key: "\(id).\(cause)", DepositRepresentation(d.deposit, decimals: account.decimals))
             state.settle(at: at, cause: cause)
         case .intentCreated(let id, let at):
             _ = try state.intent(id)
@@ -319,7 +319,7 @@ public enum Ledger {
                         customer: account.customerID, asset: account.assetID, amount: allocation.unapplied.decimalString(decimals: decimals),
                         balance: account.balance.decimalString(decimals: decimals), deposit: id, paymentIntent: nil))
             }
-            event(.depositConfirmed, key: round, DepositEventData(d.deposit, decimals: decimals))
+            event(.depositConfirmed, key: round, DepositRepresentation(d.deposit, decimals: decimals))
             settle(at: at, cause: round)
         }
 

@@ -28,19 +28,12 @@ public struct WebhookDeliverer: Sendable {
         self.logger = logger
     }
 
-    /// The JSON body sent for an event: `{id, type, created, data}` (created in unix seconds),
-    /// encoded from typed values; `data` is the event's stored payload, parsed and written again.
+    /// The JSON body sent for an event: the envelope `GET /v1/events` lists, `{id, type, created, data}`
+    /// (created in RFC 3339), encoded from typed values.
     public static func body(_ event: OutboxEvent) throws -> [UInt8] {
-        struct Body: Encodable {
-            let id: String
-            let type: String
-            let created: Int64
-            let data: JSONValue
-        }
-        let data = try JSONDecoder().decode(JSONValue.self, from: Data(event.data.utf8))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(Body(id: event.id, type: event.type.rawValue, created: event.createdAt / 1000, data: data)))
+        return Array(try encoder.encode(EventEnvelope(event)))
     }
 
     /// The headers of one delivery: content type, `Lodestone-Signature`, and the Standard Webhooks

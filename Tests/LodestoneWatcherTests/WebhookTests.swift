@@ -133,7 +133,7 @@ func ** (base: Int64, exponent: Int64) -> Int64 { (0..<exponent).reduce(1) { acc
                 let confirmed = try #require(events.first { $0.type == .depositConfirmed })
                 let bodies = received.map { try? JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any] }
                 let sent = try #require(bodies.compactMap { $0 }.first { $0["id"] as? String == confirmed.id })
-                #expect(sent["type"] as? String == "deposit.confirmed" && sent["created"] as? Int == Int(confirmed.createdAt / 1000))
+                #expect(sent["type"] as? String == "deposit.confirmed" && sent["created"] as? String == rfc3339(confirmed.createdAt))
                 #expect((sent["data"] as? [String: Any])?["status"] as? String == "confirmed")
                 // One of the two failed with 500 and is pending; after its backoff it is delivered.
                 let records = try await store.deliveries(eventID: events.first { $0.type == .customerBalanceCredited }!.id)

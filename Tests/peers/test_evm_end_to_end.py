@@ -357,17 +357,17 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
             received = receiver.received()
             for event in events:
                 assert received[event["id"]]["type"] == event["type"]
-                assert received[event["id"]]["data"] == event["data"]
+                assert received[event["id"]] == event, "the webhook body is the event as the API lists it"
             by_type = {}
             for event in events:
                 by_type.setdefault(event["type"], []).append(event["data"])
-            confirmed_ids = [e["deposit"] for e in by_type["deposit.confirmed"]]
+            confirmed_ids = [e["id"] for e in by_type["deposit.confirmed"]]
             # One confirmation per deposit and inclusion: the returning one was credited twice, reversed once.
             assert len(set(confirmed_ids)) == len(sent) and len(confirmed_ids) == len(sent) + 1, "one confirmation per deposit"
             assert [i for i in confirmed_ids if confirmed_ids.count(i) > 1] == [credited_once["id"]] * 2
-            assert {e["deposit"] for e in by_type["deposit.orphaned"]} == {before[dropped]["id"], before[replayed]["id"]}
-            assert [e["deposit"] for e in by_type["deposit.reversed"]] == [credited_once["id"]]
-            assert [e["deposit"] for e in by_type["deposit.restored"]] == [credited_once["id"]]
+            assert {e["id"] for e in by_type["deposit.orphaned"]} == {before[dropped]["id"], before[replayed]["id"]}
+            assert [e["id"] for e in by_type["deposit.reversed"]] == [credited_once["id"]]
+            assert [e["id"] for e in by_type["deposit.restored"]] == [credited_once["id"]]
             assert intent["id"] in [e["payment_intent"] for e in by_type["payment_intent.processing"]]
             succeeded = [e["payment_intent"] for e in by_type["payment_intent.succeeded"]]
             assert sorted(succeeded) == sorted(i for i, x in ledger.intents.items() if x["received"] >= x["amount"])
