@@ -67,11 +67,21 @@ public struct NodeClient: Sendable {
 
     /// Takes the current endpoint out of rotation for the cool-down period (for example, its head is stale).
     public func demoteCurrent(because reason: String) async {
-        let i = await pool.current()
+        var i = await pool.current()
+        if let pinned = Self.pin?.take(ObjectIdentifier(pool)) { i = pinned }
         _ = await pool.failed(i, reason, immediately: true)
         let label = pool.endpoints[i].label
         logger.warning(
             "endpoint taken out of rotation", metadata: ["network": "\(network)", "endpoint": "\(label)", "reason": "\(reason)"])
+    }
+
+    /// Runs `body` with every call of this client (and any other) pinned to one endpoint: the first
+    /// call that succeeds picks it, and later calls neither fail over nor mix answers of nodes that
+    /// disagree (a reorg walk-back asking two nodes in turn would never settle). A failure fails the
+    /// whole body, which the caller retries; the next pinned run may pick another endpoint.
+    public func pinned<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        if Self.pin != nil { return try await body() }
+        return try await Self.$pin.withValue(EndpointPin()) { try await body() }
     }
 
     /// Endpoint health: label, healthy, last problem.
@@ -206,11 +216,14 @@ public struct NodeClient: Sendable {
     func send<T: Sendable>(path: String, body: Data, decode: @Sendable (String, Data) throws -> T) async throws -> T {
         var failures: [RPCError] = []
         var tried: Set<Int> = []
+        let pinKey = ObjectIdentifier(pool)
         for attempt in 1...max(1, retry.attempts) {
             let order = await pool.order()
             guard !order.isEmpty else { break }  // every endpoint serves another chain
-            // The best endpoint not tried yet in this call; once all were, round again in order.
-            let i = order.first { !tried.contains($0) } ?? order[(attempt - 1) % order.count]
+            // The pinned endpoint, if a pinned run chose one; else the best endpoint not tried yet in
+            // this call, and once all were, round again in order.
+            let pinned = Self.pin?.choice(pinKey)
+            let i = pinned ?? order.first { !tried.contains($0) } ?? order[(attempt - 1) % order.count]
             tried.insert(i)
             let endpoint = pool.endpoints[i]
             do {
@@ -218,6 +231,7 @@ public struct NodeClient: Sendable {
                 let data = try await post(endpoint: endpoint, path: path, body: body)
                 let value = try decode(endpoint.label, data)
                 await pool.succeeded(i)
+                if pinned == nil { Self.pin?.choose(i, for: pinKey) }
                 return value
             } catch let error as RPCError where error.isRetryable {
                 failures.append(error)
@@ -403,4 +417,19 @@ public struct EndpointProbe: Sendable {
             throw RPCError.malformed(endpoint: endpoint.label, NodeClient.describe(error))
         }
     }
+}
+
+extension NodeClient {
+    /// The endpoints a pinned run chose, by client pool.
+    @TaskLocal static var pin: EndpointPin?
+}
+
+/// Which endpoint each client uses inside one pinned run.
+final class EndpointPin: Sendable {
+    private let chosen = Mutex<[ObjectIdentifier: Int]>([:])
+
+    func choice(_ key: ObjectIdentifier) -> Int? { chosen.withLock { $0[key] } }
+    func choose(_ index: Int, for key: ObjectIdentifier) { chosen.withLock { $0[key] = index } }
+    /// Forgets the choice (the endpoint was demoted) and returns it.
+    func take(_ key: ObjectIdentifier) -> Int? { chosen.withLock { $0.removeValue(forKey: key) } }
 }

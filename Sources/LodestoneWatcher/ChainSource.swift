@@ -43,6 +43,9 @@ public protocol ChainSource: Sendable {
     /// and a transport error while none could be checked. Unreachable endpoints are checked before
     /// their first use.
     func verifyChain() async throws
+    /// Runs `body` with every node call pinned to one endpoint, so answers of nodes that disagree
+    /// are never mixed within it.
+    func pinned<T: Sendable>(_ body: () async throws -> T) async throws -> T
     /// The current head (the source fails over from stale endpoints itself).
     func head() async throws -> ChainHead
     /// The node's finalized (or safe) height, when the network is configured to wait for it.

@@ -59,6 +59,8 @@ public struct EVMSource: ChainSource {
         try await EndpointChecks.verify(client, network: network, logger: logger)
     }
 
+    public func pinned<T: Sendable>(_ body: () async throws -> T) async throws -> T { try await client.pinned(body) }
+
     /// Each endpoint's label, health and last problem (a refused one names the chain it serves).
     public func endpointHealth() async -> [(label: String, healthy: Bool, problem: String?)] { await client.health() }
 

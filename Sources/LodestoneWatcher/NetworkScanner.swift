@@ -60,8 +60,12 @@ public struct NetworkScanner: Sendable {
     /// The store marker holding the last block the back-up pass has re-read.
     var recheckMarker: String { "recheck.\(network.rawValue)" }
 
-    /// One step: anchor, advance, or roll back.
+    /// One step: anchor, advance, or roll back; every node call of it goes to one endpoint.
     public func step() async throws -> Outcome {
+        try await source.pinned { try await unpinnedStep() }
+    }
+
+    func unpinnedStep() async throws -> Outcome {
         let head = try await source.head()
         guard let cursor = try await store.scanCursor(network: network) else {
             let start = max(1, settings.startBlock ?? head.block.number)

@@ -54,6 +54,8 @@ public struct TronSource: ChainSource {
         try await EndpointChecks.verify(client, network: network, logger: logger)
     }
 
+    public func pinned<T: Sendable>(_ body: () async throws -> T) async throws -> T { try await client.pinned(body) }
+
     public func head() async throws -> ChainHead {
         try await FreshHead.read(client: client, maxAgeSeconds: maxHeadAge, nowMillis: now(), network: "tron", logger: logger) {
             Self.head(try await client.post(path: "/wallet/getnowblock", json: Data("{}".utf8), as: TronBlock.self))

@@ -12,6 +12,8 @@ struct ValidatedChainSource: ChainSource {
 
     func verifyChain() async throws { try await inner.verifyChain() }
 
+    func pinned<T: Sendable>(_ body: () async throws -> T) async throws -> T { try await inner.pinned(body) }
+
     func head() async throws -> ChainHead {
         let head = try await inner.head()
         try check(head.block)

@@ -106,6 +106,43 @@ import Testing
         }
     }
 
+    @Test func oneStepAsksOneNode() async throws {
+        try await ScanHarness.with(.sqlite) { h in
+            let chain = DevChain(chainID: 1)
+            await chain.mine(empty: 3)
+            let primary = EndpointBehaviour()
+            let backup = EndpointBehaviour()
+            try await DevnetServer.with(chain, behaviour: primary) { p in
+                try await DevnetServer.with(chain, behaviour: backup) { b in
+                    let client = h.client(.ethereum, [p, b])
+                    let byBackup = backup.requests
+                    // Pinned: the first answer picks the primary; when it fails, the run fails instead
+                    // of asking the backup, whose answers could disagree.
+                    await #expect(throws: RPCError.self) {
+                        try await client.pinned {
+                            _ = try await client.call("eth_blockNumber", [], as: String.self)
+                            primary.fail(.status(500), .status(500), .status(500), .status(500), .status(500), .status(500))
+                            _ = try await client.call("eth_blockNumber", [], as: String.self)
+                        }
+                    }
+                    #expect(backup.requests == byBackup, "a pinned run asked a second node")
+                    // Not pinned: the usual failover.
+                    primary.fail(.status(500))
+                    _ = try await client.call("eth_blockNumber", [], as: String.self)
+                    #expect(backup.requests > byBackup)
+                    // A pinned run whose first call had to fail over stays with the node that answered.
+                    let before = (primary.requests, backup.requests)
+                    primary.fail(.status(500))
+                    try await client.pinned {
+                        for _ in 0..<5 { _ = try await client.call("eth_blockNumber", [], as: String.self) }
+                    }
+                    // (The primary may still be cooling down from the failures above: asked once at most.)
+                    #expect(primary.requests - before.0 <= 1 && backup.requests == before.1 + 5)
+                }
+            }
+        }
+    }
+
     @Test func aStaleEndpointIsLeftForAFreshOne() async throws {
         try await ScanHarness.with(.sqlite) { h in
             let alice = try await h.customer()
