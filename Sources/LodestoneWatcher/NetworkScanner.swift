@@ -197,7 +197,7 @@ public struct NetworkScanner: Sendable {
         }
         var credited = 0
         for d in pending where d.blockNumber <= tip.number {
-            let confirmations = Int(tip.number - d.blockNumber + 1)
+            let confirmations = ConfirmationRule.confirmations(head: tip.number, height: d.blockNumber)
             if confirmations != d.confirmations {
                 try await store.setConfirmations(depositID: d.id, confirmations: confirmations, now: now())
             }
@@ -206,7 +206,7 @@ public struct NetworkScanner: Sendable {
                 ready = d.blockNumber <= min(finalized, tip.number)
             } else {
                 guard let threshold = await assets.asset(id: d.assetID)?.confirmations else { continue }
-                ready = confirmations >= threshold
+                ready = ConfirmationRule.isConfirmed(head: tip.number, height: d.blockNumber, threshold: threshold)
             }
             guard ready, let outcome = try await store.creditDeposit(id: d.id, now: now()) else { continue }
             credited += 1
