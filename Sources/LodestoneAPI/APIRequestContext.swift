@@ -1,15 +1,12 @@
 public import Hummingbird
-public import LodestoneDomain
 
-/// Per-request state: who is calling, once authentication has run.
+/// Per-request state. The caller is not kept here: a route that needs one is handed it by the
+/// route guard, so no handler can read a caller that was never authenticated.
 public struct APIRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The API key that authenticated this request.
-    public var caller: APIKeyRecord?
 
     public init(source: Source) {
         coreContext = .init(source: source)
-        caller = nil
     }
 
     /// Bodies are read by `JSONBody` with their own limit; this bounds everything else.

@@ -45,8 +45,6 @@ struct RouteGuard: Sendable {
                 if access == .operator, caller.role != .operator {
                     throw APIError(.forbidden, "forbidden", "this route needs an operator API key")
                 }
-                var context = context
-                context.caller = caller
                 var response = try await handler(request, context, caller)
                 response.headers.append(contentsOf: limitHeaders)
                 return response

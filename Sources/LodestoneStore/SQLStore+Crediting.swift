@@ -97,11 +97,6 @@ extension SQLStore {
     /// Writes an event whose id is derived from what caused it, so a repeat cannot add a second one,
     /// and owes it to every endpoint subscribed to its type (same transaction: the outbox).
     /// An amount as event data carries it: a decimal string in the asset's unit, as the API writes it.
-    static func decimal(_ amount: Amount, _ assetID: String) throws -> String {
-        guard let decimals = AssetCatalog.decimals(ofAssetID: assetID) else { throw StoreError.invalidState("unknown asset \(assetID)") }
-        return amount.decimalString(decimals: decimals)
-    }
-
     static func emit(_ type: EventType, key: String, _ data: String, now: Int64, _ db: any SQLExecutor) async throws {
         let id = "evt_\(type.rawValue).\(key)"
         guard try await db.query("SELECT id FROM events WHERE id = $1", [.text(id)]).isEmpty else { return }

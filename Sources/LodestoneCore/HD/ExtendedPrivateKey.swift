@@ -71,19 +71,6 @@ public struct ExtendedPrivateKey: Sendable {
             parentFingerprint: neutered.fingerprint, childNumber: index)
     }
 
-    /// The public key of the non-hardened child `index`, without building the child node
-    /// (no parent fingerprint, no chain code): the address hot path.
-    func childPublicKey(_ index: UInt32) throws(CoreError) -> Secp256k1.PublicKey {
-        guard index < DerivationPath.hardenedOffset else { throw .indexOutOfRange("hardened index on the address path") }
-        let i = childHMAC.authenticate(publicKey + withUnsafeBytes(of: index.bigEndian, Array.init))
-        guard var k = privateKey.withUnsafeBytes({ Secp256k1.privateKeyTweakAdd($0, tweak: i[0..<32]) }) else {
-            throw .invalidChildKey
-        }
-        defer { for j in k.indices { k[j] = 0 } }
-        guard let pub = k.withUnsafeBytes({ Secp256k1.publicKey(privateKey: $0) }) else { throw .invalidChildKey }
-        return pub
-    }
-
     /// The descendant at the relative `path`.
     public func derive(_ path: DerivationPath) throws(CoreError) -> ExtendedPrivateKey {
         var node = self
