@@ -21,7 +21,7 @@ enum WatchServices {
     }
     /// One scanner per enabled network with endpoints, plus the webhook deliverer.
     static func make(
-        config: LodestoneConfiguration, store: any Store, registry: AssetRegistry, now: @escaping @Sendable () -> Int64, logger: Logger
+        config: LodestoneConfiguration, store: SQLStore, registry: AssetRegistry, now: @escaping @Sendable () -> Int64, logger: Logger
     ) async -> [any Service] {
         var services: [any Service] = []
         var watchLists: [ChainFamily: AddressWatchList] = [:]

@@ -1,6 +1,6 @@
 import Foundation
 public import LodestoneDomain
-public import LodestoneStore
+import LodestoneStore
 public import Logging
 
 /// Delivers the outbox: each due event to each subscribed endpoint, signed, with a timeout; any 2xx
@@ -8,7 +8,7 @@ public import Logging
 /// the event, then marked `failed`. Every attempt is recorded. Delivery is at least once; receivers
 /// deduplicate on the event id.
 public struct WebhookDeliverer: Sendable {
-    let store: any Store
+    let store: any DeliveryQueue
     let egress: WebhookEgress
     let now: @Sendable () -> Int64
     let giveUpAfterMillis: Int64
@@ -17,7 +17,7 @@ public struct WebhookDeliverer: Sendable {
 
     /// A deliverer.
     public init(
-        store: any Store, egress: WebhookEgress, now: @escaping @Sendable () -> Int64, giveUpAfterHours: Int64 = 72, concurrency: Int = 8,
+        store: any DeliveryQueue, egress: WebhookEgress, now: @escaping @Sendable () -> Int64, giveUpAfterHours: Int64 = 72, concurrency: Int = 8,
         logger: Logger
     ) {
         self.store = store
@@ -130,3 +130,14 @@ public struct WebhookDeliverer: Sendable {
 extension Duration {
     var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }
+
+/// What the delivery worker needs of the store: the deliveries due, and a place to record each
+/// attempt with what follows from it. `SQLStore` is one; tests use an in-memory one.
+public protocol DeliveryQueue: Sendable {
+    /// Deliveries whose next attempt is due at `now`, oldest first, at most `limit`.
+    func dueDeliveries(now: Int64, limit: Int) async throws -> [WebhookDelivery]
+    /// Records an attempt and its decision (delivered, retry at, failed), in one step.
+    func recordDeliveryAttempt(eventID: String, _ attempt: DeliveryAttempt, decision: DeliveryDecision) async throws
+}
+
+extension SQLStore: DeliveryQueue {}

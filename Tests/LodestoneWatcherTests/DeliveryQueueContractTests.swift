@@ -1,0 +1,106 @@
+import Foundation
+import LodestoneDomain
+import LodestoneStore
+import LodestoneWatcher
+import Synchronization
+import TestSupport
+import Testing
+
+/// A delivery queue kept in memory: what the worker's tests can use without a database. It must
+/// pass the same contract as the SQL store.
+final class InMemoryDeliveryQueue: DeliveryQueue {
+    private struct Entry {
+        var delivery: WebhookDelivery
+        var status: DeliveryStatus
+        var nextAttemptAt: Int64
+        var attempts: [DeliveryAttempt]
+    }
+
+    private let entries = Mutex<[Entry]>([])
+
+    /// Owes `event` to `endpoint` from `now` on.
+    func enqueue(_ event: OutboxEvent, to endpoint: WebhookEndpoint, now: Int64) {
+        entries.withLock {
+            $0.append(
+                Entry(
+                    delivery: WebhookDelivery(event: event, endpoint: endpoint, attempts: 0, createdAt: now), status: .pending, nextAttemptAt: now,
+                    attempts: []))
+        }
+    }
+
+    func dueDeliveries(now: Int64, limit: Int) async throws -> [WebhookDelivery] {
+        entries.withLock { entries in
+            Array(
+                entries.filter { $0.status == .pending && $0.nextAttemptAt <= now }
+                    .sorted { $0.nextAttemptAt < $1.nextAttemptAt }
+                    .prefix(limit).map(\.delivery))
+        }
+    }
+
+    func recordDeliveryAttempt(eventID: String, _ attempt: DeliveryAttempt, decision: DeliveryDecision) async throws {
+        entries.withLock { entries in
+            guard let i = entries.firstIndex(where: { $0.delivery.event.id == eventID && $0.delivery.endpoint.id == attempt.endpointID })
+            else { return }
+            entries[i].attempts.append(attempt)
+            let d = entries[i].delivery
+            entries[i].delivery = WebhookDelivery(event: d.event, endpoint: d.endpoint, attempts: entries[i].attempts.count, createdAt: d.createdAt)
+            switch decision {
+            case .delivered: entries[i].status = .delivered
+            case .failed: entries[i].status = .failed
+            case .retry(let at): entries[i].nextAttemptAt = at
+            }
+        }
+    }
+}
+
+@Suite struct DeliveryQueueContractTests {
+    enum Kind: String, CaseIterable, CustomTestStringConvertible {
+        case memory, sqlite, postgres
+        var testDescription: String { rawValue }
+        static var available: [Kind] { [.memory] + Backend.available.map { $0 == .sqlite ? .sqlite : .postgres } }
+    }
+
+    /// A queue owing three events to one endpoint, and those events' ids in the order they happened.
+    static func with(_ kind: Kind, _ body: @Sendable (any DeliveryQueue, [String]) async throws -> Void) async throws {
+        let types: [EventType] = [.depositDetected, .customerBalanceCredited, .depositConfirmed]
+        switch kind {
+        case .memory:
+            let queue = InMemoryDeliveryQueue()
+            let endpoint = WebhookEndpoint(id: "we_1", url: "https://example.com/hook", events: types, secret: "whsec_x", createdAt: 0)
+            let ids = types.map { "evt_\($0.rawValue).1" }
+            for (i, type) in types.enumerated() {
+                queue.enqueue(OutboxEvent(id: ids[i], type: type, data: "{}", createdAt: 1_000 + Int64(i)), to: endpoint, now: 1_000)
+            }
+            try await body(queue, ids)
+        case .sqlite, .postgres:
+            try await StoreFixture.with(kind == .sqlite ? .sqlite : .postgres) { store in
+                _ = try await store.createWebhookEndpoint(url: "https://example.com/hook", events: types, secret: "whsec_x", now: 0)
+                let events = try await WebhookTests.someEvents(store).filter { types.contains($0.type) }
+                #expect(events.count == 3)
+                try await body(store, events.map(\.id))
+            }
+        }
+    }
+
+    @Test(arguments: Kind.available)
+    func dueDeliveriesComeInOrderAndEachDecisionSticks(_ kind: Kind) async throws {
+        try await Self.with(kind) { queue, ids in
+            let now: Int64 = 10_000
+            let due = try await queue.dueDeliveries(now: now, limit: 10)
+            #expect(due.map(\.event.id) == ids, "due deliveries in the order the events happened")
+            #expect(try await queue.dueDeliveries(now: now, limit: 2).count == 2)
+            let endpoint = due[0].endpoint.id
+            func attempt(_ n: Int, status: Int?) -> DeliveryAttempt {
+                DeliveryAttempt(endpointID: endpoint, attempt: n, attemptedAt: now, statusCode: status, durationMillis: 5, error: status == 204 ? nil : "HTTP 500")
+            }
+            try await queue.recordDeliveryAttempt(eventID: ids[0], attempt(1, status: 204), decision: .delivered)
+            try await queue.recordDeliveryAttempt(eventID: ids[1], attempt(1, status: 500), decision: .retry(at: now + 60_000))
+            try await queue.recordDeliveryAttempt(eventID: ids[2], attempt(1, status: 500), decision: .failed)
+            // Delivered and failed are never due again; a retry is due at its time, with its attempt counted.
+            #expect(try await queue.dueDeliveries(now: now + 59_999, limit: 10).isEmpty)
+            let retried = try await queue.dueDeliveries(now: now + 60_000, limit: 10)
+            #expect(retried.map(\.event.id) == [ids[1]] && retried.first?.attempts == 1)
+            #expect(try await queue.dueDeliveries(now: .max, limit: 10).map(\.event.id) == [ids[1]])
+        }
+    }
+}
