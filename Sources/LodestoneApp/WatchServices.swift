@@ -55,7 +55,7 @@ enum WatchServices {
                 continue
             }
             let family = network.family
-            let watchList = watchLists[family] ?? AddressWatchList(family: family, store: store)
+            let watchList = watchLists[family] ?? AddressWatchList(family: family, directory: store)
             watchLists[family] = watchList
             var scan = ScanSettings()
             scan.blocksPerStep = Int64(settings.blocksPerStep)

@@ -1,7 +1,7 @@
 public import LodestoneCore
 
 /// A coin or token Lodestone accepts on one network, with its operator-tuned threshold.
-public struct Asset: Sendable, Hashable, Codable {
+public struct Asset: Sendable, Hashable {
     /// Id such as `USDT-Tron` or `ETH-Base`.
     public let id: String
     /// The network it lives on.
@@ -12,8 +12,14 @@ public struct Asset: Sendable, Hashable, Codable {
     public let decimals: Int
     /// Token contract (EVM, Tron) or mint (Solana); nil for the native coin.
     public let contract: String?
-    /// Confirmations a deposit needs before it counts.
-    public var confirmations: Int
+    /// Confirmations a deposit needs before it counts, by its amount.
+    public var threshold: ConfirmationThreshold
+
+    /// Confirmations the largest deposits need; setting it makes the threshold one for every amount.
+    public var confirmations: Int {
+        get { threshold.highest }
+        set { threshold = ConfirmationThreshold(newValue) }
+    }
 
     /// An asset; the id is `SYMBOL-NetworkName`.
     public init(network: NetworkID, symbol: String, decimals: Int, contract: String?, confirmations: Int) {
@@ -22,7 +28,7 @@ public struct Asset: Sendable, Hashable, Codable {
         self.symbol = symbol
         self.decimals = decimals
         self.contract = contract
-        self.confirmations = confirmations
+        self.threshold = ConfirmationThreshold(confirmations)
     }
 
     /// True for the network's own coin.

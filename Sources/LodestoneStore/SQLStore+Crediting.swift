@@ -9,29 +9,33 @@ extension SQLStore {
         return try await database.transaction { db in try await Self.record(o, minimum: minimum, lock: lock, now: now, db) }
     }
 
-    /// Records one transfer inside the caller's transaction. A transfer seen again is the same
-    /// deposit: unchanged if nothing moved, moved to its new block after a reorg, and brought back
-    /// (`created == true`) if the reorg had orphaned it.
+    /// Records one transfer inside the caller's transaction, executing `DepositRecording`'s decision:
+    /// a transfer seen again is the same deposit (moved to its new block after a reorg, brought back
+    /// with `created == true` if the reorg had taken it off the chain).
     static func record(_ o: DepositObservation, minimum: Amount, lock: String, now: Int64, _ db: any SQLExecutor) async throws
         -> (Deposit, created: Bool)
     {
-        // Recorded either way; credited only when nothing says otherwise.
-        let ignoredReason = o.ignoreReason ?? (o.amount < minimum || o.amount == .zero ? "below the asset's minimum" : nil)
-        let status: DepositStatus = ignoredReason == nil ? .pending : .ignored
-        let inserted = try await db.query(
-            """
-            INSERT INTO deposits (id, network, asset_id, address, customer_id, amount, tx_hash, position, block_number,
-                                  block_hash, confirmations, status, created_at, updated_at, seen_at, sender, ignored_reason)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $12, $12, $13, $14)
-            ON CONFLICT (network, tx_hash, position) DO NOTHING
-            RETURNING \(Self.depositColumns)
-            """,
-            [
-                .text(ResourceID.make("dep")), .text(o.network.rawValue), .text(o.assetID), .text(o.address), .text(o.customerID),
-                .text(o.amount.description), .text(o.txHash), .int(Int64(o.position)), .int(o.blockNumber),
-                .text(o.blockHash), .text(status.rawValue), .int(now), o.sender.sql, ignoredReason.sql,
-            ])
-        if let row = inserted.first {
+        let existing = try await db.query(
+            "SELECT \(Self.depositColumns) FROM deposits WHERE network = $1 AND tx_hash = $2 AND position = $3\(lock)",
+            [.text(o.network.rawValue), .text(o.txHash), .int(Int64(o.position))]
+        ).first.map(Self.deposit)
+        switch DepositRecording.decide(o, minimum: minimum, existing: existing) {
+        case .insert(let status, let reason):
+            let inserted = try await db.query(
+                """
+                INSERT INTO deposits (id, network, asset_id, address, customer_id, amount, tx_hash, position, block_number,
+                                      block_hash, confirmations, status, created_at, updated_at, seen_at, sender, ignored_reason)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $12, $12, $13, $14)
+                ON CONFLICT (network, tx_hash, position) DO NOTHING
+                RETURNING \(Self.depositColumns)
+                """,
+                [
+                    .text(ResourceID.make("dep")), .text(o.network.rawValue), .text(o.assetID), .text(o.address), .text(o.customerID),
+                    .text(o.amount.description), .text(o.txHash), .int(Int64(o.position)), .int(o.blockNumber),
+                    .text(o.blockHash), .text(status.rawValue), .int(now), o.sender.sql, reason.sql,
+                ])
+            // Another transaction recorded it first (SQLite has no row to lock before it exists): theirs stands.
+            guard let row = inserted.first else { return try await record(o, minimum: minimum, lock: lock, now: now, db) }
             let deposit = try Self.deposit(row)
             if status == .pending {
                 try await Self.ledger(
@@ -39,40 +43,37 @@ extension SQLStore {
                     deposit: deposit.id, lock: lock, now: now, db)
             }
             return (deposit, true)
-        }
-        let existing = try Self.deposit(
-            try await db.query(
-                "SELECT \(Self.depositColumns) FROM deposits WHERE network = $1 AND tx_hash = $2 AND position = $3\(lock)",
-                [.text(o.network.rawValue), .text(o.txHash), .int(Int64(o.position))]
-            ).first ?? { throw StoreError.corrupt("deposit conflict without row") }())
-        guard existing.blockHash != o.blockHash || existing.status == .orphaned || existing.status == .reversed else {
-            return (existing, false)
-        }
-        // Seen in another block than the one stored (a reorg moved it, or brought it back).
-        _ = try await db.query(
-            "UPDATE deposits SET block_number = $1, block_hash = $2, confirmations = 0, updated_at = $3 WHERE id = $4",
-            [.int(o.blockNumber), .text(o.blockHash), .int(now), .text(existing.id)])
-        let cause = "\(existing.id).\(o.blockHash)"
-        switch existing.status {
-        case .orphaned:
-            // Revived: pending again (or ignored, by the same rule as a new one).
+        case .unchanged:
+            return (existing!, false)
+        case .move:
+            try await move(existing!, to: o, now: now, db)
+            return (existing!.moved(to: o, status: existing!.status), false)
+        case .revive(let status, let reason):
+            let existing = existing!
+            try await move(existing, to: o, now: now, db)
             _ = try await db.query(
-                "UPDATE deposits SET status = $1, ignored_reason = $2 WHERE id = $3", [.text(status.rawValue), ignoredReason.sql, .text(existing.id)])
+                "UPDATE deposits SET status = $1, ignored_reason = $2 WHERE id = $3", [.text(status.rawValue), reason.sql, .text(existing.id)])
             if status == .pending {
                 try await Self.ledger(
-                    .detected(depositID: existing.id, cause: cause, at: now), customer: existing.customerID, asset: existing.assetID,
-                    deposit: existing.id, lock: lock, now: now, db)
+                    .detected(depositID: existing.id, cause: DepositRecording.cause(depositID: existing.id, blockHash: o.blockHash), at: now),
+                    customer: existing.customerID, asset: existing.assetID, deposit: existing.id, lock: lock, now: now, db)
             }
             return (existing.moved(to: o, status: status), true)
-        case .reversed:
-            // Included again after its credit was taken back: pending, to be credited once more.
+        case .restore:
+            let existing = existing!
+            try await move(existing, to: o, now: now, db)
             try await Self.ledger(
-                .restored(depositID: existing.id, cause: cause, at: now), customer: existing.customerID, asset: existing.assetID,
-                deposit: existing.id, lock: lock, now: now, db)
+                .restored(depositID: existing.id, cause: DepositRecording.cause(depositID: existing.id, blockHash: o.blockHash), at: now),
+                customer: existing.customerID, asset: existing.assetID, deposit: existing.id, lock: lock, now: now, db)
             return (existing.moved(to: o, status: .pending), true)
-        case .pending, .confirmed, .ignored:
-            return (existing.moved(to: o, status: existing.status), false)
         }
+    }
+
+    /// Points a stored deposit at the block it was seen in now; its confirmations start again.
+    static func move(_ d: Deposit, to o: DepositObservation, now: Int64, _ db: any SQLExecutor) async throws {
+        _ = try await db.query(
+            "UPDATE deposits SET block_number = $1, block_hash = $2, confirmations = 0, updated_at = $3 WHERE id = $4",
+            [.int(o.blockNumber), .text(o.blockHash), .int(now), .text(d.id)])
     }
 
     public func creditDeposit(id: String, now: Int64) async throws -> CreditOutcome? {

@@ -68,7 +68,7 @@ extension SQLStore {
             let rows = try await db.query(
                 """
                 SELECT \(Self.depositColumns) FROM deposits
-                WHERE network = $1 AND block_number > $2 AND status IN ('pending', 'confirmed', 'ignored')
+                WHERE network = $1 AND block_number > $2
                 ORDER BY block_number, id\(lock)
                 """, [.text(net), .int(ancestor.number)])
             var orphaned: [Deposit] = []
@@ -76,22 +76,23 @@ extension SQLStore {
             for row in rows {
                 let deposit = try Self.deposit(row)
                 let cause = deposit.blockHash
-                switch deposit.status {
-                case .ignored:
+                switch DepositRecording.rollback(deposit) {
+                case .orphanIgnored:
                     _ = try await db.query(
-                        "UPDATE deposits SET status = 'orphaned', updated_at = $1 WHERE id = $2", [.int(now), .text(deposit.id)])
-                case .pending:
+                        "UPDATE deposits SET status = $1, updated_at = $2 WHERE id = $3",
+                        [.text(DepositStatus.orphaned.rawValue), .int(now), .text(deposit.id)])
+                case .orphan:
                     try await Self.ledger(
                         .orphaned(depositID: deposit.id, cause: cause, at: now), customer: deposit.customerID, asset: deposit.assetID,
                         deposit: deposit.id, lock: lock, now: now, db)
                     orphaned.append(deposit.with(status: .orphaned))
-                case .confirmed:
+                case .reverse:
                     // Credited money left the chain: the ledger takes the credit back and says so.
                     try await Self.ledger(
                         .reversed(depositID: deposit.id, cause: cause, at: now), customer: deposit.customerID, asset: deposit.assetID,
                         deposit: deposit.id, lock: lock, now: now, db)
                     reversed.append(deposit.with(status: .reversed))
-                case .orphaned, .reversed:
+                case .none:
                     continue
                 }
             }

@@ -1,29 +1,29 @@
 import Foundation
 public import LodestoneChains
 public import LodestoneCore
-public import LodestoneStore
+import LodestoneStore
 
 /// Every issued address of one chain family, held in memory for matching (never sent to a node).
 /// Each EVM address is watched on all five EVM networks, whichever network it was requested for.
 public actor AddressWatchList {
     /// The family watched.
     public let family: ChainFamily
-    private let store: any Store
+    private let directory: any AddressDirectory
     private var accounts: WatchedAccounts
     /// The highest address sequence number loaded.
     private var loaded: Int64 = 0
 
     /// An empty list for `family`, filled by `refresh()`.
-    public init(family: ChainFamily, store: any Store) {
+    public init(family: ChainFamily, directory: any AddressDirectory) {
         self.family = family
-        self.store = store
+        self.directory = directory
         accounts = WatchedAccounts()
     }
 
     /// Loads addresses created since the last refresh.
     public func refresh() async throws {
         // By database sequence, never by clock: a clock step or a slow commit cannot hide an address.
-        for (key, sequence) in try await store.watchedAddresses(family: family, after: loaded) {
+        for (key, sequence) in try await directory.watchedAddresses(family: family, after: loaded) {
             if let account = Self.account(matchKey: key) { accounts.insert(account) }
             loaded = max(loaded, sequence)
         }

@@ -2,22 +2,16 @@ import Foundation
 import LodestoneChains
 public import LodestoneCore
 public import LodestoneDomain
-public import LodestoneStore
 public import Logging
 
 /// Follows one network: reads blocks after its cursor, commits what it finds with the cursor in one
 /// transaction, walks back to the common ancestor on a reorg, and credits deposits once they are
 /// confirmed. One instance per network; every step can be repeated after a crash without effect.
+/// Every decision is taken by a pure type (`ScanStepMachine`, `ConfirmationPlan`, `BackUpPassPlan`,
+/// `ScanSchedule`); this is the shell that performs what they ask.
 public struct NetworkScanner: Sendable {
     /// What a step did.
-    public enum Outcome: Sendable, Equatable {
-        /// Committed blocks up to this height, creating these deposits.
-        case advanced(to: Int64, deposits: Int)
-        /// Nothing new.
-        case caughtUp
-        /// Rolled back this many blocks.
-        case reorged(depth: Int64)
-    }
+    public typealias Outcome = ScanOutcome
 
     /// Failures that need an operator.
     public enum Alarm: Error, CustomStringConvertible {
@@ -33,7 +27,8 @@ public struct NetworkScanner: Sendable {
     }
 
     let source: any ChainSource
-    let store: any Store
+    let ledger: any ScanLedger
+    let directory: any AddressDirectory
     let watchList: AddressWatchList
     let assets: AssetRegistry
     let minimums: [String: Amount]
@@ -41,13 +36,14 @@ public struct NetworkScanner: Sendable {
     let now: @Sendable () -> Int64
     let logger: Logger
 
-    /// A scanner.
+    /// A scanner keeping what it finds in `ledger` and finding owners in `directory`.
     public init(
-        source: any ChainSource, store: any Store, watchList: AddressWatchList, assets: AssetRegistry, minimums: [String: Amount],
-        settings: ScanSettings, now: @escaping @Sendable () -> Int64, logger: Logger
+        source: any ChainSource, ledger: any ScanLedger, directory: any AddressDirectory, watchList: AddressWatchList, assets: AssetRegistry,
+        minimums: [String: Amount], settings: ScanSettings, now: @escaping @Sendable () -> Int64, logger: Logger
     ) {
         self.source = ValidatedChainSource(inner: source)
-        self.store = store
+        self.ledger = ledger
+        self.directory = directory
         self.watchList = watchList
         self.assets = assets
         self.minimums = minimums
@@ -56,9 +52,25 @@ public struct NetworkScanner: Sendable {
         self.logger = logger
     }
 
+    /// A scanner over one store that is both ledger and directory.
+    public init(
+        source: any ChainSource, store: some ScanLedger & AddressDirectory, watchList: AddressWatchList, assets: AssetRegistry,
+        minimums: [String: Amount], settings: ScanSettings, now: @escaping @Sendable () -> Int64, logger: Logger
+    ) {
+        self.init(
+            source: source, ledger: store, directory: store, watchList: watchList, assets: assets, minimums: minimums, settings: settings,
+            now: now, logger: logger)
+    }
+
     var network: NetworkID { source.network }
     /// The store marker holding the last block the back-up pass has re-read.
     var recheckMarker: String { "recheck.\(network.rawValue)" }
+
+    var machineSettings: ScanStepMachine.Settings {
+        ScanStepMachine.Settings(
+            startBlock: settings.startBlock, blocksPerStep: settings.blocksPerStep, reorgWindow: settings.reorgWindow,
+            backUpPass: settings.recheckDepth != nil)
+    }
 
     /// One step: anchor, advance, or roll back; every node call of it goes to one endpoint.
     public func step() async throws -> Outcome {
@@ -66,64 +78,56 @@ public struct NetworkScanner: Sendable {
     }
 
     func unpinnedStep() async throws -> Outcome {
-        let head = try await source.head()
-        guard let cursor = try await store.scanCursor(network: network) else {
-            let start = max(1, settings.startBlock ?? head.block.number)
-            let anchor = try await source.block(at: start - 1)
-            _ = try await store.commitScan(ScanCommit(network: network, previous: nil, blocks: [anchor], deposits: []), now: now())
-            // The back-up pass starts where the scan starts: earlier blocks were never watched.
-            try await store.setMarker(name: recheckMarker, value: anchor.number)
-            logger.info("scanning starts", metadata: ["network": "\(network)", "block": "\(start)"])
-            return .advanced(to: anchor.number, deposits: 0)
-        }
-        guard cursor.number < head.block.number else {
-            // A head at or below the cursor is still compared: a reorg to a shorter or equal branch
-            // shows as another hash at the head's height.
-            let stored = head.block.number == cursor.number ? cursor : try await store.chainBlock(network: network, number: head.block.number)
-            if let stored, stored.hash != head.block.hash { return try await rollBack(from: cursor, nodeHead: head.block.number) }
-            return .caughtUp
-        }
-        // Refreshed after the head was read: every block up to it was made after these addresses existed.
-        try await watchList.refresh()
-        let range = (cursor.number + 1)...min(head.block.number, cursor.number + max(1, settings.blocksPerStep))
-        let scanned = try await source.scan(range, watching: watchList)
-        guard let first = scanned.blocks.first else { return .caughtUp }
-        guard first.parentHash == cursor.hash else { return try await rollBack(from: cursor, nodeHead: head.block.number) }
-        let deposits = try await observations(scanned.transfers)
-        let found = try await store.commitScan(
-            ScanCommit(network: network, previous: cursor, blocks: scanned.blocks, deposits: deposits), now: now())
-        for d in found {
-            logger.info(
-                "deposit detected",
-                metadata: [
-                    "network": "\(network)", "deposit": "\(d.id)", "asset": "\(d.assetID)", "amount": "\(d.amount)",
-                    "status": "\(d.status.rawValue)", "block": "\(d.blockNumber)",
-                ])
-        }
-        // By height, every step: hashes older than the reorg window go, but never one the back-up
-        // pass has still to re-read.
-        var keepFrom = range.upperBound - settings.reorgWindow
-        if settings.recheckDepth != nil, let done = try await store.marker(name: recheckMarker) { keepFrom = min(keepFrom, done + 1) }
-        try await store.pruneChainBlocks(network: network, below: keepFrom)
-        return .advanced(to: range.upperBound, deposits: found.count)
-    }
-
-    /// Walks back from `cursor` (or the node's head, when its branch is shorter) to the last stored
-    /// block the node still has, and rolls the store back to it.
-    func rollBack(from cursor: ChainBlock, nodeHead: Int64) async throws -> Outcome {
-        var n = min(cursor.number, nodeHead)
+        var machine = ScanStepMachine(settings: machineSettings)
+        var action = machine.start()
+        // The transfers of the range being committed, kept between the scan and its commit.
+        var transfers: [ObservedTransfer] = []
         while true {
-            guard n >= cursor.number - settings.reorgWindow, let stored = try await store.chainBlock(network: network, number: n) else {
-                logger.critical("reorg deeper than the kept block hashes", metadata: ["network": "\(network)", "cursor": "\(cursor.number)"])
-                throw Alarm.reorgBeyondWindow(network: network, from: settings.reorgWindow)
-            }
-            if try await source.block(at: n).hash == stored.hash {
-                let outcome = try await store.rewind(network: network, to: stored, now: now())
-                let depth = cursor.number - stored.number
+            switch action {
+            case .readHead:
+                action = machine.headRead(try await source.head().block)
+            case .readCursor:
+                action = machine.cursorRead(try await ledger.scanCursor(network: network))
+            case .readNodeBlock(let n):
+                action = machine.nodeBlockRead(try await source.block(at: n))
+            case .readStoredBlock(let n):
+                action = machine.storedBlockRead(try await ledger.chainBlock(network: network, number: n))
+            case .scan(let range):
+                // Refreshed after the head was read: every block up to it was made after these addresses existed.
+                try await watchList.refresh()
+                let scanned = try await source.scan(range, watching: watchList)
+                transfers = scanned.transfers
+                action = machine.scanned(blocks: scanned.blocks)
+            case .commitAnchor(let anchor):
+                _ = try await ledger.commitScan(ScanCommit(network: network, previous: nil, blocks: [anchor], deposits: []), now: now())
+                // The back-up pass starts where the scan starts: earlier blocks were never watched.
+                try await ledger.setMarker(name: recheckMarker, value: anchor.number)
+                logger.info("scanning starts", metadata: ["network": "\(network)", "block": "\(anchor.number + 1)"])
+                action = machine.committed(deposits: 0)
+            case .commit(let previous, let blocks):
+                let deposits = try await observations(transfers)
+                let found = try await ledger.commitScan(
+                    ScanCommit(network: network, previous: previous, blocks: blocks, deposits: deposits), now: now())
+                for d in found {
+                    logger.info(
+                        "deposit detected",
+                        metadata: [
+                            "network": "\(network)", "deposit": "\(d.id)", "asset": "\(d.assetID)", "amount": "\(d.amount)",
+                            "status": "\(d.status.rawValue)", "block": "\(d.blockNumber)",
+                        ])
+                }
+                action = machine.committed(deposits: found.count)
+            case .readBackUpMarker:
+                action = machine.backUpMarkerRead(try await ledger.marker(name: recheckMarker))
+            case .prune(let below):
+                try await ledger.pruneChainBlocks(network: network, below: below)
+                action = machine.pruned()
+            case .rewind(let ancestor, let depth):
+                let outcome = try await ledger.rewind(network: network, to: ancestor, now: now())
                 logger.warning(
                     "reorg: rolled back to the common ancestor",
                     metadata: [
-                        "network": "\(network)", "ancestor": "\(stored.number)", "depth": "\(depth)",
+                        "network": "\(network)", "ancestor": "\(ancestor.number)", "depth": "\(depth)",
                         "orphaned": "\(outcome.orphaned.map(\.id))",
                     ])
                 for d in outcome.reversed {
@@ -131,9 +135,13 @@ public struct NetworkScanner: Sendable {
                         "a credited deposit left the chain: its credit was taken back from the customer's balance (deposit.reversed)",
                         metadata: ["network": "\(network)", "deposit": "\(d.id)", "amount": "\(d.amount)", "block": "\(d.blockNumber)"])
                 }
-                return .reorged(depth: depth)
+                action = machine.rewound()
+            case .finish(let outcome):
+                return outcome
+            case .reorgBeyondWindow(let cursor):
+                logger.critical("reorg deeper than the kept block hashes", metadata: ["network": "\(network)", "cursor": "\(cursor)"])
+                throw Alarm.reorgBeyondWindow(network: network, from: settings.reorgWindow)
             }
-            n -= 1
         }
     }
 
@@ -146,7 +154,7 @@ public struct NetworkScanner: Sendable {
             if owners[t.recipient] == nil {
                 let text = Self.addressText(t.recipient, family: network.family)
                 var owner: CustomerAddress? = nil
-                if let parsed = try? AddressCodec.parse(text, network: network) { owner = try await store.address(matching: parsed) }
+                if let parsed = try? AddressCodec.parse(text, network: network) { owner = try await directory.address(matching: parsed) }
                 owners[t.recipient] = (text, owner)
             }
             guard let (address, found) = owners[t.recipient], let owner = found else {
@@ -172,48 +180,41 @@ public struct NetworkScanner: Sendable {
     }
 
     /// Counts confirmations of pending deposits up to the scanned tip and credits those that reached
-    /// their asset's current threshold (or the node's finalized height). Returns how many were credited.
+    /// their asset's current threshold for their amount (or the node's finalized height, when it is
+    /// on the scanned chain). Returns how many were credited.
     @discardableResult
     public func track() async throws -> Int {
-        guard let tip = try await store.scanCursor(network: network) else { return 0 }
-        let pending = try await store.pendingDeposits(network: network)
+        guard let tip = try await ledger.scanCursor(network: network) else { return 0 }
+        let pending = try await ledger.pendingDeposits(network: network)
         guard !pending.isEmpty else { return 0 }
-        // Only blocks the scan has linked by parent hash count: the tip, not the node's head.
-        var finalized: Int64? = nil
+        var finality = ConfirmationPlan.Finality.counting
         if let tag = settings.finality {
             let height = min(try await source.finalizedHeight(tag), tip.number)
             // The node's tag must name the chain the scan stored: otherwise it is a tag of another
             // branch, and nothing is credited by it until the scan has followed the reorg.
-            if let stored = try await store.chainBlock(network: network, number: height),
+            guard let stored = try await ledger.chainBlock(network: network, number: height),
                 try await source.block(at: height).hash == stored.hash
-            {
-                finalized = height
-            } else {
+            else {
                 logger.warning(
                     "the node's \(tag.rawValue) block is not on the scanned chain; crediting by it waits",
                     metadata: ["network": "\(network)", "height": "\(height)"])
                 return 0
             }
+            finality = .tagged(height)
         }
+        var thresholds: [String: ConfirmationThreshold] = [:]
+        for id in Set(pending.map(\.assetID)) { thresholds[id] = await assets.asset(id: id)?.threshold }
         var credited = 0
-        for d in pending where d.blockNumber <= tip.number {
-            let confirmations = ConfirmationRule.confirmations(head: tip.number, height: d.blockNumber)
-            if confirmations != d.confirmations {
-                try await store.setConfirmations(depositID: d.id, confirmations: confirmations, now: now())
+        for step in ConfirmationPlan.decide(tip: tip.number, pending: pending, thresholds: thresholds, finality: finality) {
+            if let confirmations = step.confirmations {
+                try await ledger.setConfirmations(depositID: step.depositID, confirmations: confirmations, now: now())
             }
-            let ready: Bool
-            if let finalized {
-                ready = d.blockNumber <= min(finalized, tip.number)
-            } else {
-                guard let threshold = await assets.asset(id: d.assetID)?.confirmations else { continue }
-                ready = ConfirmationRule.isConfirmed(head: tip.number, height: d.blockNumber, threshold: threshold)
-            }
-            guard ready, let outcome = try await store.creditDeposit(id: d.id, now: now()) else { continue }
+            guard step.credit, let outcome = try await ledger.creditDeposit(id: step.depositID, now: now()) else { continue }
             credited += 1
             logger.info(
                 "deposit credited",
                 metadata: [
-                    "network": "\(network)", "deposit": "\(d.id)", "amount": "\(d.amount)",
+                    "network": "\(network)", "deposit": "\(step.depositID)", "amount": "\(outcome.deposit.amount)",
                     "intents": "\(outcome.appliedTo)", "to_balance": "\(outcome.toBalance)",
                 ])
         }
@@ -224,75 +225,82 @@ public struct NetworkScanner: Sendable {
     /// the head scan missed (providers sometimes return incomplete logs). Returns how many it found.
     @discardableResult
     public func recheck() async throws -> Int {
-        guard let depth = settings.recheckDepth, let tip = try await store.scanCursor(network: network) else { return 0 }
-        let finalTip = tip.number - depth
-        guard let done = try await store.marker(name: recheckMarker) else {
-            // Scanning began before this marker existed: start at the final tip (never below block 0).
-            try await store.setMarker(name: recheckMarker, value: max(0, finalTip))
+        guard let depth = settings.recheckDepth, let tip = try await ledger.scanCursor(network: network) else { return 0 }
+        let done = try await ledger.marker(name: recheckMarker)
+        switch BackUpPassPlan.next(done: done, tip: tip.number, depth: depth, blocksPerStep: settings.blocksPerStep) {
+        case .wait:
             return 0
-        }
-        guard done < finalTip else { return 0 }
-        try await watchList.refresh()
-        let range = (done + 1)...min(finalTip, done + max(1, settings.blocksPerStep) * 4)
-        let transfers = try await source.rescan(range, watching: watchList)
-        var onScannedChain: [ObservedTransfer] = []
-        for t in transfers {
-            // Every block it re-reads is kept for it (pruning waits for the pass); one that is not
-            // cannot be checked against the scanned chain, and that is said loudly, never skipped quietly.
-            guard let stored = try await store.chainBlock(network: network, number: t.blockNumber) else {
-                logger.error(
-                    "back-up pass cannot check a transfer: its block's hash is no longer kept",
-                    metadata: ["network": "\(network)", "block": "\(t.blockNumber)", "tx": "\(t.txHash)"])
-                continue
+        case .begin(let at):
+            try await ledger.setMarker(name: recheckMarker, value: at)
+            return 0
+        case .read(let range):
+            try await watchList.refresh()
+            var onScannedChain: [ObservedTransfer] = []
+            for t in try await source.rescan(range, watching: watchList) {
+                let stored = try await ledger.chainBlock(network: network, number: t.blockNumber)
+                switch BackUpPassPlan.verdict(blockHash: t.blockHash, stored: stored) {
+                case .onScannedChain:
+                    onScannedChain.append(t)
+                case .unverifiable:
+                    logger.error(
+                        "back-up pass cannot check a transfer: its block's hash is no longer kept",
+                        metadata: ["network": "\(network)", "block": "\(t.blockNumber)", "tx": "\(t.txHash)"])
+                case .conflicting:
+                    throw ChainSourceError.inconsistent("back-up pass read block \(t.blockNumber) with another hash")
+                }
             }
-            guard stored.hash == t.blockHash else {
-                throw ChainSourceError.inconsistent("back-up pass read block \(t.blockNumber) with another hash")
-            }
-            onScannedChain.append(t)
-        }
-        var found = 0
-        for scanned in try await observations(onScannedChain) {
-            let (deposit, created) = try await store.recordDeposit(scanned.observation, minimum: scanned.minimum, now: now())
-            if created {
+            var found = 0
+            for scanned in try await observations(onScannedChain) {
+                let (deposit, created) = try await ledger.recordDeposit(scanned.observation, minimum: scanned.minimum, now: now())
+                guard created else { continue }
                 found += 1
                 logger.warning(
                     "back-up pass found a deposit the head scan missed",
                     metadata: ["network": "\(network)", "deposit": "\(deposit.id)", "tx": "\(deposit.txHash)"])
             }
+            try await ledger.setMarker(name: recheckMarker, value: range.upperBound)
+            return found
         }
-        try await store.setMarker(name: recheckMarker, value: range.upperBound)
-        return found
+    }
+
+    /// Scans until cancelled on the system's continuous clock.
+    public func run() async throws {
+        try await run(clock: ContinuousClock())
     }
 
     /// Scans until cancelled: steps while behind, tracks confirmations, rechecks when idle, and backs
-    /// off (logging why) when a step fails. Returns only on cancellation or an alarm.
-    public func run() async throws {
-        try await verify()
-        var failures = 0
+    /// off (logging why) when a step fails; `clock` paces it. Returns only on cancellation or an alarm.
+    public func run<C: Clock>(clock: C) async throws where C.Duration == Duration {
+        try await verify(clock: clock)
+        var schedule = ScanSchedule(pollInterval: settings.pollInterval, retryDelay: settings.retryDelay)
         while !Task.isCancelled {
             do {
                 let outcome = try await step()
                 try await track()
-                failures = 0
-                if outcome == .caughtUp {
+                if case .idle(let pause) = schedule.succeeded(outcome) {
                     try await recheck()
-                    try await Task.sleep(for: settings.pollInterval)
+                    try await clock.sleep(for: pause)
                 }
             } catch let alarm as Alarm {
                 throw alarm
             } catch is CancellationError {
                 return
             } catch {
-                failures += 1
-                logger.error("scan step failed; retrying", metadata: ["network": "\(network)", "error": "\(error)", "failures": "\(failures)"])
-                let delay = min(settings.retryDelay * (1 << min(failures - 1, 6)), .seconds(60))
-                try await Task.sleep(for: delay)
+                let delay = schedule.failed()
+                logger.error(
+                    "scan step failed; retrying", metadata: ["network": "\(network)", "error": "\(error)", "failures": "\(schedule.failures)"])
+                try await clock.sleep(for: delay)
             }
         }
     }
 
-    /// Checks the endpoints serve this network, retrying while none answers; a wrong chain stops it.
+    /// Checks the endpoints on the system's continuous clock.
     public func verify() async throws {
+        try await verify(clock: ContinuousClock())
+    }
+
+    /// Checks the endpoints serve this network, retrying while none answers; a wrong chain stops it.
+    public func verify<C: Clock>(clock: C) async throws where C.Duration == Duration {
         var failures = 0
         while true {
             do {
@@ -304,7 +312,7 @@ public struct NetworkScanner: Sendable {
             } catch {
                 failures += 1
                 logger.error("cannot reach any endpoint", metadata: ["network": "\(network)", "error": "\(error)"])
-                try await Task.sleep(for: min(settings.retryDelay * (1 << min(failures, 6)), .seconds(60)))
+                try await clock.sleep(for: ScanSchedule.backoff(settings.retryDelay, attempt: failures + 1))
             }
         }
     }

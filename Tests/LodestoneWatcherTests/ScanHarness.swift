@@ -80,7 +80,7 @@ struct ScanHarness: Sendable {
             maxHeadAgeSeconds: 120, maxLogRange: maxLogRange, now: clock.now, logger: Self.logger)
         let minimums = Dictionary(uniqueKeysWithValues: assets.map { ($0.id, AssetCatalog.defaultMinimum($0)) })
         return NetworkScanner(
-            source: source, store: store, watchList: watchList ?? AddressWatchList(family: .evm, store: store), assets: registry,
+            source: source, store: store, watchList: watchList ?? AddressWatchList(family: .evm, directory: store), assets: registry,
             minimums: minimums, settings: settings, now: clock.now, logger: Self.logger)
     }
 

@@ -1,0 +1,79 @@
+public import LodestoneCore
+
+/// How many confirmations a deposit of an asset needs, by its amount: tiers ascending by their upper
+/// bound, the last without one, so that a large deposit can wait longer than a small one.
+public struct ConfirmationThreshold: Sendable, Hashable {
+    /// Deposits up to `upTo` (base units, inclusive; nil: any amount) need `confirmations`.
+    public struct Tier: Sendable, Hashable {
+        /// Inclusive upper bound in base units; nil for the last tier.
+        public let upTo: Amount?
+        /// Confirmations needed.
+        public let confirmations: Int
+
+        /// A tier.
+        public init(upTo: Amount?, confirmations: Int) {
+            self.upTo = upTo
+            self.confirmations = confirmations
+        }
+    }
+
+    /// Why a list of tiers is refused.
+    public enum Invalid: Error, Sendable, Equatable, CustomStringConvertible {
+        case empty
+        case outOfRange(index: Int)
+        case lastTierBounded
+        case unboundedBeforeLast(index: Int)
+        case boundsNotAscending(index: Int)
+        case fewerConfirmationsForMore(index: Int)
+
+        public var description: String {
+            switch self {
+            case .empty: return "at least one tier is required"
+            case .outOfRange(let i): return "tier \(i): confirmations must be 1...\(Asset.maxConfirmations)"
+            case .lastTierBounded: return "the last tier must have no up_to: it covers every larger amount"
+            case .unboundedBeforeLast(let i): return "tier \(i): only the last tier may omit up_to"
+            case .boundsNotAscending(let i): return "tier \(i): up_to must be larger than the previous tier's"
+            case .fewerConfirmationsForMore(let i): return "tier \(i): a larger amount may not need fewer confirmations"
+            }
+        }
+    }
+
+    /// The tiers, validated.
+    public let tiers: [Tier]
+
+    /// One threshold for every amount.
+    public init(_ confirmations: Int) {
+        tiers = [Tier(upTo: nil, confirmations: confirmations)]
+    }
+
+    /// Tiers ascending by bound, the last unbounded; confirmations never fall as amounts grow.
+    public init(tiers: [Tier]) throws(Invalid) {
+        guard let last = tiers.last else { throw .empty }
+        for (i, tier) in tiers.enumerated() {
+            guard (1...Asset.maxConfirmations).contains(tier.confirmations) else { throw .outOfRange(index: i) }
+            if i == tiers.count - 1 { break }
+            guard let bound = tier.upTo else { throw .unboundedBeforeLast(index: i) }
+            if i > 0 {
+                guard let previous = tiers[i - 1].upTo, previous < bound else { throw .boundsNotAscending(index: i) }
+            }
+            guard tiers[i + 1].confirmations >= tier.confirmations else { throw .fewerConfirmationsForMore(index: i + 1) }
+        }
+        guard last.upTo == nil else { throw .lastTierBounded }
+        self.tiers = tiers
+    }
+
+    /// Confirmations a deposit of `amount` needs.
+    public func required(for amount: Amount) -> Int {
+        for tier in tiers {
+            guard let bound = tier.upTo else { return tier.confirmations }
+            if amount <= bound { return tier.confirmations }
+        }
+        return tiers[tiers.count - 1].confirmations
+    }
+
+    /// The threshold of the largest amounts (the last tier's).
+    public var highest: Int { tiers[tiers.count - 1].confirmations }
+
+    /// True when one threshold covers every amount.
+    public var isFlat: Bool { tiers.count == 1 }
+}
