@@ -49,8 +49,10 @@ public struct ConfirmationThreshold: Sendable, Hashable {
     /// Tiers ascending by bound, the last unbounded; confirmations never fall as amounts grow.
     public init(tiers: [Tier]) throws(Invalid) {
         guard let last = tiers.last else { throw .empty }
+        for (i, tier) in tiers.enumerated() where !(1...Asset.maxConfirmations).contains(tier.confirmations) {
+            throw .outOfRange(index: i)
+        }
         for (i, tier) in tiers.enumerated() {
-            guard (1...Asset.maxConfirmations).contains(tier.confirmations) else { throw .outOfRange(index: i) }
             if i == tiers.count - 1 { break }
             guard let bound = tier.upTo else { throw .unboundedBeforeLast(index: i) }
             if i > 0 {

@@ -37,7 +37,7 @@ public struct ScanStepMachine: Sendable {
     public enum Action: Sendable, Equatable {
         /// Read the node's head; answer with `headRead`.
         case readHead
-        /// Read the stored cursor; answer with `cursorRead`.
+        /// Read the stored cursor and the height the scan started at; answer with `cursorRead`.
         case readCursor
         /// Read the node's canonical block at a height; answer with `nodeBlockRead`.
         case readNodeBlock(Int64)
@@ -46,8 +46,8 @@ public struct ScanStepMachine: Sendable {
         /// Refresh the watched addresses, then read the blocks of the range and the transfers in
         /// them; answer with `scanned`.
         case scan(ClosedRange<Int64>)
-        /// Store the first block of a new network as the cursor and start the back-up pass at it;
-        /// answer with `committed`.
+        /// Store the first block of a new network as the cursor, remember it as where the scan
+        /// started, and start the back-up pass at it; answer with `committed`.
         case commitAnchor(ChainBlock)
         /// Store the scanned blocks (and their deposits) with the cursor moved from `previous`, in
         /// one transaction; answer with `committed`.
@@ -76,6 +76,7 @@ public struct ScanStepMachine: Sendable {
         case pruning(tip: Int64, deposits: Int)
         case walkingBackStored(cursor: ChainBlock, height: Int64)
         case walkingBackNode(cursor: ChainBlock, stored: ChainBlock)
+        case reanchoring(cursor: ChainBlock, height: Int64)
         case rewinding(depth: Int64)
         case anchorCommitted(ChainBlock)
         case finished
@@ -83,6 +84,8 @@ public struct ScanStepMachine: Sendable {
 
     let settings: Settings
     var state: State = .initial
+    /// The lowest height the scan ever stored (its anchor), when known.
+    var scanStart: Int64? = nil
 
     /// A step that has not begun.
     public init(settings: Settings) {
@@ -103,9 +106,10 @@ public struct ScanStepMachine: Sendable {
         return .readCursor
     }
 
-    /// The stored cursor, nil before the network's first step.
-    public mutating func cursorRead(_ cursor: ChainBlock?) -> Action {
+    /// The stored cursor, nil before the network's first step, and the height of the scan's anchor.
+    public mutating func cursorRead(_ cursor: ChainBlock?, scanStart: Int64? = nil) -> Action {
         guard case .readingCursor(let head) = state else { return invalid("cursorRead") }
+        self.scanStart = scanStart
         guard let cursor else {
             // A new network anchors on the block before its start: its hash is what the first
             // scanned block must name as parent.
@@ -132,7 +136,15 @@ public struct ScanStepMachine: Sendable {
             guard let stored else { return finish(.caughtUp) }
             return compare(stored: stored, head: head, cursor: cursor)
         case .walkingBackStored(let cursor, let height):
-            guard let stored else { return beyondWindow(cursor) }
+            guard let stored else {
+                // Below the anchor nothing was ever stored or watched: a reorg reaching under it
+                // (one right after the first start) re-anchors on the node's block there.
+                if let start = scanStart, height < start {
+                    state = .reanchoring(cursor: cursor, height: height)
+                    return .readNodeBlock(height)
+                }
+                return beyondWindow(cursor)
+            }
             state = .walkingBackNode(cursor: cursor, stored: stored)
             return .readNodeBlock(height)
         default:
@@ -154,6 +166,11 @@ public struct ScanStepMachine: Sendable {
                 return .rewind(to: stored, depth: depth)
             }
             return walkBack(cursor: cursor, height: stored.number - 1)
+        case .reanchoring(let cursor, let height):
+            guard block.number == height else { return invalid("nodeBlockRead at another height") }
+            let depth = cursor.number - block.number
+            state = .rewinding(depth: depth)
+            return .rewind(to: block, depth: depth)
         default:
             return invalid("nodeBlockRead")
         }
@@ -205,7 +222,8 @@ public struct ScanStepMachine: Sendable {
 
     mutating func compare(stored: ChainBlock, head: ChainBlock, cursor: ChainBlock) -> Action {
         guard stored.hash != head.hash else { return finish(.caughtUp) }
-        return walkBack(cursor: cursor, height: head.number)
+        // The node's block at this height is its head, already known to differ: start one below.
+        return walkBack(cursor: cursor, height: head.number - 1)
     }
 
     /// One height further down: the deepest a walk back goes is the reorg window below the cursor.

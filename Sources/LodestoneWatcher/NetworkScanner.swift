@@ -65,6 +65,8 @@ public struct NetworkScanner: Sendable {
     var network: NetworkID { source.network }
     /// The store marker holding the last block the back-up pass has re-read.
     var recheckMarker: String { "recheck.\(network.rawValue)" }
+    /// The store marker holding the scan's anchor: below it nothing was ever stored or watched.
+    var startMarker: String { "start.\(network.rawValue)" }
 
     var machineSettings: ScanStepMachine.Settings {
         ScanStepMachine.Settings(
@@ -87,7 +89,8 @@ public struct NetworkScanner: Sendable {
             case .readHead:
                 action = machine.headRead(try await source.head().block)
             case .readCursor:
-                action = machine.cursorRead(try await ledger.scanCursor(network: network))
+                let cursor = try await ledger.scanCursor(network: network)
+                action = machine.cursorRead(cursor, scanStart: cursor == nil ? nil : try await ledger.marker(name: startMarker))
             case .readNodeBlock(let n):
                 action = machine.nodeBlockRead(try await source.block(at: n))
             case .readStoredBlock(let n):
@@ -99,9 +102,11 @@ public struct NetworkScanner: Sendable {
                 transfers = scanned.transfers
                 action = machine.scanned(blocks: scanned.blocks)
             case .commitAnchor(let anchor):
-                _ = try await ledger.commitScan(ScanCommit(network: network, previous: nil, blocks: [anchor], deposits: []), now: now())
+                // Markers first: a crash before the commit anchors again and sets them again.
                 // The back-up pass starts where the scan starts: earlier blocks were never watched.
                 try await ledger.setMarker(name: recheckMarker, value: anchor.number)
+                try await ledger.setMarker(name: startMarker, value: anchor.number)
+                _ = try await ledger.commitScan(ScanCommit(network: network, previous: nil, blocks: [anchor], deposits: []), now: now())
                 logger.info("scanning starts", metadata: ["network": "\(network)", "block": "\(anchor.number + 1)"])
                 action = machine.committed(deposits: 0)
             case .commit(let previous, let blocks):
