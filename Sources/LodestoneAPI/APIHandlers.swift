@@ -81,24 +81,56 @@ struct APIHandlers: Sendable {
 
     func patchAsset(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         let id = try c.parameters.require("id")
-        guard await deps.assets.asset(id: id) != nil else { throw APIError.notFound("asset \(id)", param: "id") }
+        guard let asset = await deps.assets.asset(id: id) else { throw APIError.notFound("asset \(id)", param: "id") }
         var request = r
         var body = try await JSONBody.read(&request, context: c)
         guard let confirmations = try body.int("confirmations", in: 1...Int64(Asset.maxConfirmations)) else {
             throw APIError.missing("confirmations")
         }
+        let tiers: [ConfirmationThreshold.Tier] =
+            try body.objectArray("confirmation_tiers", maxCount: 16) { tier, path -> ConfirmationThreshold.Tier in
+                let upTo = try tier.requiredString("up_to", maxLength: 80)
+                guard let bound = try? Amount(decimal: upTo, decimals: asset.decimals), bound > .zero else {
+                    throw APIError.invalid(
+                        "\(path).up_to", "\(path).up_to must be a positive amount of \(asset.symbol) with at most \(asset.decimals) decimals")
+                }
+                guard let count = try tier.int("confirmations", in: 1...Int64(Asset.maxConfirmations)) else {
+                    throw APIError.missing("\(path).confirmations")
+                }
+                return ConfirmationThreshold.Tier(upTo: bound, confirmations: Int(count))
+            } ?? []
         try body.rejectUnknownFields()
-        guard let previous = await deps.assets.setConfirmations(Int(confirmations), assetID: id) else {
+        let threshold: ConfirmationThreshold
+        do throws(ConfirmationThreshold.Invalid) {
+            threshold = try ConfirmationThreshold(confirmations: Int(confirmations), tiers: tiers)
+        } catch {
+            throw Self.tierError(error, tiers: tiers.count)
+        }
+        guard let previous = await deps.assets.setThreshold(threshold, assetID: id) else {
             throw APIError.notFound("asset \(id)", param: "id")
         }
         do {
-            try await store.setAssetConfirmations(
-                assetID: id, confirmations: Int(confirmations), previous: previous, actor: caller.actor, now: deps.now())
+            try await store.setAssetThreshold(assetID: id, threshold: threshold, previous: previous, actor: caller.actor, now: deps.now())
         } catch {
-            await deps.assets.setConfirmations(previous, assetID: id)
+            await deps.assets.setThreshold(previous, assetID: id)
             throw error
         }
         return try respond(AssetBody(await deps.assets.asset(id: id)!))
+    }
+
+    /// A 422 naming the field of a tier list that does not hold together.
+    static func tierError(_ error: ConfirmationThreshold.Invalid, tiers: Int) -> APIError {
+        switch error {
+        case .boundsNotAscending(let i):
+            return .invalid("confirmation_tiers[\(i)].up_to", "confirmation_tiers[\(i)].up_to must be larger than the tier before it")
+        case .fewerConfirmationsForMore(let i) where i == tiers:
+            return .invalid("confirmations", "confirmations (for amounts above every tier) must be at least the last tier's")
+        case .fewerConfirmationsForMore(let i):
+            return .invalid(
+                "confirmation_tiers[\(i)].confirmations", "confirmation_tiers[\(i)].confirmations may not be fewer than the tier before it")
+        default:
+            return .invalid("confirmation_tiers", error.description)
+        }
     }
 
     func auditEvents(_ r: Request) async throws -> Response {

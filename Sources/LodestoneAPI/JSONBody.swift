@@ -12,6 +12,8 @@ struct JSONBody {
 
     private let fields: [String: JSONValue]
     private var seen: Set<String> = []
+    /// How errors name this object's fields: empty at the top, `list[2].` inside an array.
+    private let prefix: String
 
     /// SHA-256 of the canonical (key-sorted) body: what an idempotency key is bound to.
     /// Computed on demand: only requests with an Idempotency-Key need it.
@@ -47,7 +49,10 @@ struct JSONBody {
         return JSONBody(fields: fields)
     }
 
-    private init(fields: [String: JSONValue]) { self.fields = fields }
+    private init(fields: [String: JSONValue], prefix: String = "") {
+        self.fields = fields
+        self.prefix = prefix
+    }
 
     /// A string field; `null` counts as absent.
     mutating func string(_ name: String, maxLength: Int = 256) throws -> String? {
@@ -55,12 +60,12 @@ struct JSONBody {
         switch fields[name] {
         case nil, .null?: return nil
         case .string(let s)?:
-            guard s.count <= maxLength else { throw APIError.invalid(name, "\(name) is longer than \(maxLength) characters") }
+            guard s.count <= maxLength else { throw APIError.invalid(prefix + name, "\(prefix + name) is longer than \(maxLength) characters") }
             guard !s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-                throw APIError.invalid(name, "\(name) contains control characters")
+                throw APIError.invalid(prefix + name, "\(prefix + name) contains control characters")
             }
             return s
-        case let other?: throw APIError.invalid(name, "\(name) must be a string, not \(other.typeName)")
+        case let other?: throw APIError.invalid(prefix + name, "\(prefix + name) must be a string, not \(other.typeName)")
         }
     }
 
@@ -70,21 +75,41 @@ struct JSONBody {
         switch fields[name] {
         case nil, .null?: return nil
         case .array(let items)?:
-            guard items.count <= maxCount else { throw APIError.invalid(name, "\(name) has more than \(maxCount) entries") }
+            guard items.count <= maxCount else { throw APIError.invalid(prefix + name, "\(prefix + name) has more than \(maxCount) entries") }
             return try items.map { item in
                 guard case .string(let s) = item, s.count <= maxLength else {
-                    throw APIError.invalid(name, "\(name) must be an array of strings of at most \(maxLength) characters")
+                    throw APIError.invalid(prefix + name, "\(prefix + name) must be an array of strings of at most \(maxLength) characters")
                 }
                 return s
             }
-        case let other?: throw APIError.invalid(name, "\(name) must be an array, not \(other.typeName)")
+        case let other?: throw APIError.invalid(prefix + name, "\(prefix + name) must be an array, not \(other.typeName)")
+        }
+    }
+
+    /// An array of objects, each read strictly by `item` (its own fields, named `name[i].field` in
+    /// errors); `null` counts as absent.
+    mutating func objectArray<T>(_ name: String, maxCount: Int, _ item: (inout JSONBody, _ path: String) throws -> T) throws -> [T]? {
+        seen.insert(name)
+        switch fields[name] {
+        case nil, .null?: return nil
+        case .array(let items)?:
+            guard items.count <= maxCount else { throw APIError.invalid(prefix + name, "\(prefix + name) has more than \(maxCount) entries") }
+            return try items.enumerated().map { i, value in
+                let path = "\(name)[\(i)]"
+                guard case .object(let fields) = value else { throw APIError.invalid(path, "\(path) must be an object") }
+                var body = JSONBody(fields: fields, prefix: path + ".")
+                let result = try item(&body, path)
+                try body.rejectUnknownFields()
+                return result
+            }
+        case let other?: throw APIError.invalid(prefix + name, "\(prefix + name) must be an array, not \(other.typeName)")
         }
     }
 
     /// A required string field.
     mutating func requiredString(_ name: String, maxLength: Int = 256) throws -> String {
-        guard let s = try string(name, maxLength: maxLength) else { throw APIError.missing(name) }
-        guard !s.isEmpty else { throw APIError.invalid(name, "\(name) must not be empty") }
+        guard let s = try string(name, maxLength: maxLength) else { throw APIError.missing(prefix + name) }
+        guard !s.isEmpty else { throw APIError.invalid(prefix + name, "\(prefix + name) must not be empty") }
         return s
     }
 
@@ -95,10 +120,10 @@ struct JSONBody {
         case nil, .null?: return nil
         case .int(let i)?:
             guard range.contains(i) else {
-                throw APIError.invalid(name, "\(name) must be between \(range.lowerBound) and \(range.upperBound)")
+                throw APIError.invalid(prefix + name, "\(prefix + name) must be between \(range.lowerBound) and \(range.upperBound)")
             }
             return i
-        case let other?: throw APIError.invalid(name, "\(name) must be an integer, not \(other.typeName)")
+        case let other?: throw APIError.invalid(prefix + name, "\(prefix + name) must be an integer, not \(other.typeName)")
         }
     }
 
@@ -109,16 +134,16 @@ struct JSONBody {
         case nil, .null?: return nil
         case .object(let o)?:
             let text = String(decoding: try JSONEncoder.api.encode(JSONValue.object(o)), as: UTF8.self)
-            guard text.utf8.count <= 8192 else { throw APIError.invalid(name, "\(name) is larger than 8 KiB") }
+            guard text.utf8.count <= 8192 else { throw APIError.invalid(prefix + name, "\(prefix + name) is larger than 8 KiB") }
             return text
-        case let other?: throw APIError.invalid(name, "\(name) must be an object, not \(other.typeName)")
+        case let other?: throw APIError.invalid(prefix + name, "\(prefix + name) must be an object, not \(other.typeName)")
         }
     }
 
     /// Refuses any field the handler did not read.
     func rejectUnknownFields() throws {
         if let unknown = fields.keys.sorted().first(where: { !seen.contains($0) }) {
-            throw APIError.invalid(unknown, "unknown field \(unknown)")
+            throw APIError.invalid(prefix + unknown, "unknown field \(prefix + unknown)")
         }
     }
 }

@@ -33,12 +33,19 @@ struct NetworkBody: ResponseEncodable {
 }
 
 struct AssetBody: ResponseEncodable {
+    struct Tier: Encodable {
+        let upTo: String
+        let confirmations: Int
+        enum CodingKeys: String, CodingKey { case upTo = "up_to", confirmations }
+    }
+
     let id: String
     let network: String
     let symbol: String
     let decimals: Int
     let contract: String?
     let confirmations: Int
+    let confirmationTiers: [Tier]
 
     init(_ a: Asset) {
         id = a.id
@@ -46,7 +53,10 @@ struct AssetBody: ResponseEncodable {
         symbol = a.symbol
         decimals = a.decimals
         contract = a.contract
-        confirmations = a.confirmations
+        confirmations = a.threshold.highest
+        confirmationTiers = a.threshold.bounded.compactMap { tier in
+            tier.upTo.map { Tier(upTo: $0.decimalString(decimals: a.decimals), confirmations: tier.confirmations) }
+        }
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -57,8 +67,12 @@ struct AssetBody: ResponseEncodable {
         try c.encode(decimals, forKey: .decimals)
         try c.encode(contract, forKey: .contract)  // explicit null for native coins
         try c.encode(confirmations, forKey: .confirmations)
+        try c.encode(confirmationTiers, forKey: .confirmationTiers)
     }
-    enum CodingKeys: String, CodingKey { case id, network, symbol, decimals, contract, confirmations }
+    enum CodingKeys: String, CodingKey {
+        case id, network, symbol, decimals, contract, confirmations
+        case confirmationTiers = "confirmation_tiers"
+    }
 }
 
 struct CustomerBody: ResponseEncodable {

@@ -51,11 +51,12 @@ public enum ConfigFileCheck {
         let knownAssets = NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)).map(\.id)
         if let assets = c.mapping(top["assets"], at: "assets", allowed: knownAssets) {
             for (id, value) in assets where knownAssets.contains(id) {
-                if let asset = c.mapping(value, at: "assets.\(id)", allowed: ["confirmations", "minimum"]) {
+                if let asset = c.mapping(value, at: "assets.\(id)", allowed: ["confirmations", "confirmation_tiers", "minimum"]) {
                     if let minimum = asset["minimum"], !(minimum is String) {
                         c.fail("assets.\(id).minimum", "must be a decimal amount written as a string, such as \"0.50\"")
                     }
-                    c.int(asset["confirmations"], at: "assets.\(id).confirmations", in: 1...Asset.maxConfirmations)
+                    let confirmations = c.int(asset["confirmations"], at: "assets.\(id).confirmations", in: 1...Asset.maxConfirmations)
+                    c.tiers(asset["confirmation_tiers"], confirmations: confirmations, assetID: id)
                 }
             }
         }
@@ -103,6 +104,27 @@ public enum ConfigFileCheck {
                 return nil
             }
             return i
+        }
+
+        /// An asset's `confirmation_tiers`: a list of quoted `"UP_TO: CONFIRMATIONS"` strings.
+        mutating func tiers(_ value: Any?, confirmations: Int?, assetID: String) {
+            guard let value, !(value is NSNull) else { return }
+            let path = "assets.\(assetID).confirmation_tiers"
+            guard let list = value as? [Any], list.allSatisfy({ $0 is String }) else {
+                fail(path, "must be a list of quoted strings \"UP_TO: CONFIRMATIONS\", such as [\"10000: 12\", \"100000: 30\"]")
+                return
+            }
+            guard let confirmations else {
+                fail(path, "needs assets.\(assetID).confirmations, the count for amounts above every tier")
+                return
+            }
+            guard let asset = NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)).first(where: { $0.id == assetID }) else { return }
+            let texts = list.compactMap { $0 as? String }
+            if case .failure(let problem) = ConfirmationTiersText.threshold(
+                confirmations: confirmations, tiers: texts, decimals: asset.decimals, symbol: asset.symbol)
+            {
+                fail(path, problem.message)
+            }
         }
 
         mutating func bool(_ value: Any?, at path: String) {

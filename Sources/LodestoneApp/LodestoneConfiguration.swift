@@ -1,7 +1,7 @@
 public import Configuration
 import Foundation
 public import LodestoneCore
-import LodestoneDomain
+public import LodestoneDomain
 
 /// How one network is served.
 public struct NetworkSettings: Sendable, Equatable {
@@ -49,7 +49,7 @@ public struct LodestoneConfiguration: Sendable {
     /// Per-network settings for every known network.
     public var networks: [NetworkID: NetworkSettings]
     /// Confirmation thresholds set in the file, by asset id.
-    public var fileConfirmations: [String: Int]
+    public var fileConfirmations: [String: ConfirmationThreshold]
     /// Smallest credited amount per asset id (smaller transfers are recorded as ignored).
     public var minimums: [String: Amount] = [:]
     /// Whether webhook URLs may point at loopback, private or link-local addresses (development, tests).
@@ -106,11 +106,22 @@ public struct LodestoneConfiguration: Sendable {
             }
             networks[n] = settings
         }
-        var fileConfirmations: [String: Int] = [:]
+        var fileConfirmations: [String: ConfirmationThreshold] = [:]
         var minimums: [String: Amount] = [:]
         for asset in NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)) {
-            if let c = r.int("assets.\(asset.id).confirmations", in: 1...Asset.maxConfirmations) {
-                fileConfirmations[asset.id] = c
+            let key = "assets.\(asset.id)"
+            let confirmations = r.int("\(key).confirmations", in: 1...Asset.maxConfirmations)
+            let tiers = r.strings("\(key).confirmation_tiers")
+            switch (confirmations, tiers) {
+            case (let c?, let tiers):
+                switch ConfirmationTiersText.threshold(confirmations: c, tiers: tiers ?? [], decimals: asset.decimals, symbol: asset.symbol) {
+                case .success(let threshold): fileConfirmations[asset.id] = threshold
+                case .failure(let problem): r.problems.append("\(key).confirmation_tiers: \(problem.message)")
+                }
+            case (nil, _?):
+                r.problems.append("\(key).confirmation_tiers: needs \(key).confirmations, the count for amounts above every tier")
+            case (nil, nil):
+                break
             }
             minimums[asset.id] = AssetCatalog.defaultMinimum(asset)
             if let text = r.string("assets.\(asset.id).minimum") {
@@ -133,12 +144,17 @@ public struct LodestoneConfiguration: Sendable {
         return config
     }
 
-    /// Thresholds from a file snapshot (used when the file changes).
-    static func fileConfirmations(_ snapshot: ConfigSnapshotReader) -> [String: Int] {
-        var out: [String: Int] = [:]
+    /// Thresholds from a file snapshot (used when the file changes); an asset whose entry is not
+    /// valid keeps its threshold (the file check at start names the problem).
+    static func fileConfirmations(_ snapshot: ConfigSnapshotReader) -> [String: ConfirmationThreshold] {
+        var out: [String: ConfirmationThreshold] = [:]
         for asset in NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)) {
-            if let c = snapshot.int(forKey: ConfigKey("assets.\(asset.id).confirmations")), (1...Asset.maxConfirmations).contains(c) {
-                out[asset.id] = c
+            guard let c = snapshot.int(forKey: ConfigKey("assets.\(asset.id).confirmations")) else { continue }
+            let tiers = snapshot.stringArray(forKey: ConfigKey("assets.\(asset.id).confirmation_tiers")) ?? []
+            if case .success(let threshold) = ConfirmationTiersText.threshold(
+                confirmations: c, tiers: tiers, decimals: asset.decimals, symbol: asset.symbol)
+            {
+                out[asset.id] = threshold
             }
         }
         return out

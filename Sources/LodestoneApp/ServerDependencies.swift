@@ -60,7 +60,7 @@ public enum ServerDependencies {
         let enabled = NetworkID.allCases.filter { config.networks[$0]?.enabled == true }
         let registry = AssetRegistry(assets: enabled.flatMap(AssetCatalog.defaults(for:)))
         let overrides = try await store.assetConfirmationOverrides()
-        for (id, confirmations) in overrides { await registry.setConfirmations(confirmations, assetID: id) }
+        for (id, threshold) in overrides { await registry.setThreshold(threshold, assetID: id) }
         try await ThresholdSync.apply(config.fileConfirmations, registry: registry, store: store, now: now)
         return registry
     }
@@ -71,12 +71,12 @@ public enum ServerDependencies {
 /// the file had when last applied, so a later API change survives restarts until the file changes.
 public enum ThresholdSync {
     /// Applies changed file thresholds to the registry and the store (audited as `config-file`).
-    public static func apply(_ file: [String: Int], registry: AssetRegistry, store: any Store, now: Int64) async throws {
+    public static func apply(_ file: [String: ConfirmationThreshold], registry: AssetRegistry, store: any Store, now: Int64) async throws {
         let applied = try await store.appliedFileThresholds()
-        for (id, confirmations) in file.sorted(by: { $0.key < $1.key }) where applied[id] != confirmations {
-            guard let current = await registry.asset(id: id)?.confirmations else { continue }
-            try await store.applyFileThreshold(assetID: id, confirmations: confirmations, previous: current, now: now)
-            await registry.setConfirmations(confirmations, assetID: id)
+        for (id, threshold) in file.sorted(by: { $0.key < $1.key }) where applied[id] != threshold {
+            guard let current = await registry.asset(id: id)?.threshold else { continue }
+            try await store.applyFileThreshold(assetID: id, threshold: threshold, previous: current, now: now)
+            await registry.setThreshold(threshold, assetID: id)
         }
     }
 }

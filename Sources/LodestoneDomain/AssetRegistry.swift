@@ -17,11 +17,17 @@ public actor AssetRegistry {
 
     /// Applies a threshold; returns the previous one, or nil for an unknown asset.
     @discardableResult
-    public func setConfirmations(_ confirmations: Int, assetID: String) -> Int? {
+    public func setThreshold(_ threshold: ConfirmationThreshold, assetID: String) -> ConfirmationThreshold? {
         guard var asset = assets[assetID] else { return nil }
-        let previous = asset.confirmations
-        asset.confirmations = confirmations
+        let previous = asset.threshold
+        asset.threshold = threshold
         assets[assetID] = asset
         return previous
+    }
+
+    /// Applies one threshold for every amount; returns the previous one, or nil for an unknown asset.
+    @discardableResult
+    public func setConfirmations(_ confirmations: Int, assetID: String) -> ConfirmationThreshold? {
+        setThreshold(ConfirmationThreshold(confirmations), assetID: assetID)
     }
 }

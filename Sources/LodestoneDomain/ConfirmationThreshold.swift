@@ -1,3 +1,4 @@
+import Foundation
 public import LodestoneCore
 
 /// How many confirmations a deposit of an asset needs, by its amount: tiers ascending by their upper
@@ -78,4 +79,65 @@ public struct ConfirmationThreshold: Sendable, Hashable {
 
     /// True when one threshold covers every amount.
     public var isFlat: Bool { tiers.count == 1 }
+}
+
+extension ConfirmationThreshold {
+    /// `confirmations` for amounts above every bounded tier, `tiers` (each with an `upTo`) below.
+    public init(confirmations: Int, tiers bounded: [Tier]) throws(Invalid) {
+        if let i = bounded.firstIndex(where: { $0.upTo == nil }) { throw .unboundedBeforeLast(index: i) }
+        try self.init(tiers: bounded + [Tier(upTo: nil, confirmations: confirmations)])
+    }
+
+    /// The tiers with an upper bound (all but the last).
+    public var bounded: [Tier] { Array(tiers.dropLast()) }
+
+    /// The stored form: JSON of the tiers with bounds in base units, from typed values.
+    public var storageText: String {
+        let tiers = tiers.map { StoredTier(upTo: $0.upTo?.description, confirmations: $0.confirmations) }
+        return String(decoding: (try? Self.encoder.encode(tiers)) ?? Data(), as: UTF8.self)
+    }
+
+    /// A threshold from its stored form; nil if the text is not one.
+    public init?(storageText: String) {
+        guard let stored = try? JSONDecoder().decode([StoredTier].self, from: Data(storageText.utf8)) else { return nil }
+        var tiers: [Tier] = []
+        for t in stored {
+            var bound: Amount? = nil
+            if let text = t.upTo {
+                guard let amount = try? Amount(decimal: text, decimals: 0) else { return nil }
+                bound = amount
+            }
+            tiers.append(Tier(upTo: bound, confirmations: t.confirmations))
+        }
+        guard let threshold = try? ConfirmationThreshold(tiers: tiers) else { return nil }
+        self = threshold
+    }
+
+    /// How the audit log writes it: the bare number when flat (as it always did), else JSON with
+    /// bounds in the asset's units.
+    public func auditText(decimals: Int) -> String {
+        guard !isFlat else { return String(highest) }
+        let view = AuditView(
+            confirmations: highest,
+            confirmationTiers: bounded.map { StoredTier(upTo: $0.upTo?.decimalString(decimals: decimals), confirmations: $0.confirmations) })
+        return String(decoding: (try? Self.encoder.encode(view)) ?? Data(), as: UTF8.self)
+    }
+
+    struct StoredTier: Codable {
+        let upTo: String?
+        let confirmations: Int
+        enum CodingKeys: String, CodingKey { case upTo = "up_to", confirmations }
+    }
+
+    struct AuditView: Encodable {
+        let confirmations: Int
+        let confirmationTiers: [StoredTier]
+        enum CodingKeys: String, CodingKey { case confirmations, confirmationTiers = "confirmation_tiers" }
+    }
+
+    static var encoder: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
 }

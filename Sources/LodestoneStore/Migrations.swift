@@ -304,5 +304,11 @@ enum Migrations {
             "ALTER TABLE deposits ADD COLUMN ignored_reason TEXT",
             "UPDATE deposits SET ignored_reason = 'below the asset''s minimum' WHERE status = 'ignored'",
         ]),
+        // Thresholds by amount: the tiers, when there is more than one; `confirmations` keeps the
+        // highest, the count of the largest deposits.
+        (8, "confirmation tiers", [
+            "ALTER TABLE asset_settings ADD COLUMN tiers TEXT",
+            "ALTER TABLE config_file_thresholds ADD COLUMN tiers TEXT",
+        ]),
     ]
 }

@@ -67,57 +67,72 @@ extension SQLStore {
         }
     }
 
-    public func assetConfirmationOverrides() async throws -> [String: Int] {
-        try await database.read { db in
-            var out: [String: Int] = [:]
-            for row in try await db.query("SELECT asset_id, confirmations FROM asset_settings") {
-                out[try row.text(0)] = Int(try row.int(1))
+    public func assetConfirmationOverrides() async throws -> [String: ConfirmationThreshold] {
+        try await database.read { db in try Self.thresholds(try await db.query("SELECT asset_id, confirmations, tiers FROM asset_settings")) }
+    }
+
+    /// Thresholds by asset id from rows of (asset id, confirmations, tiers or null).
+    static func thresholds(_ rows: [SQLRow]) throws -> [String: ConfirmationThreshold] {
+        var out: [String: ConfirmationThreshold] = [:]
+        for row in rows {
+            if let text = try row.optionalText(2) {
+                guard let threshold = ConfirmationThreshold(storageText: text) else { throw StoreError.corrupt("confirmation tiers") }
+                out[try row.text(0)] = threshold
+            } else {
+                out[try row.text(0)] = ConfirmationThreshold(Int(try row.int(1)))
             }
-            return out
         }
+        return out
+    }
+
+    /// The columns a threshold is kept in: the highest count (what older versions read) and the
+    /// tiers, only when there is more than one.
+    static func columns(_ t: ConfirmationThreshold) -> [SQLValue] {
+        [.int(Int64(t.highest)), t.isFlat ? .null : .text(t.storageText)]
+    }
+
+    static func audit(_ assetID: String, actor: String, from previous: ConfirmationThreshold, to threshold: ConfirmationThreshold, now: Int64)
+        -> AuditEvent
+    {
+        let decimals = AssetCatalog.decimals(ofAssetID: assetID) ?? 0
+        return AuditEvent(
+            id: ResourceID.make("aud"), actor: actor, action: "asset.confirmations.updated", target: assetID,
+            oldValue: previous.auditText(decimals: decimals), newValue: threshold.auditText(decimals: decimals), createdAt: now)
     }
 
     static let upsertThreshold = """
-        INSERT INTO asset_settings (asset_id, confirmations, updated_at) VALUES ($1, $2, $3)
-        ON CONFLICT (asset_id) DO UPDATE SET confirmations = excluded.confirmations, updated_at = excluded.updated_at
+        INSERT INTO asset_settings (asset_id, confirmations, tiers, updated_at) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (asset_id) DO UPDATE SET confirmations = excluded.confirmations, tiers = excluded.tiers, updated_at = excluded.updated_at
         """
 
-    public func setAssetConfirmations(assetID: String, confirmations: Int, previous: Int, actor: String, now: Int64)
+    public func setAssetThreshold(
+        assetID: String, threshold: ConfirmationThreshold, previous: ConfirmationThreshold, actor: String, now: Int64
+    ) async throws {
+        try await database.transaction { db in
+            _ = try await db.query(Self.upsertThreshold, [.text(assetID)] + Self.columns(threshold) + [.int(now)])
+            try await Self.insertAudit(Self.audit(assetID, actor: actor, from: previous, to: threshold, now: now), db)
+        }
+    }
+
+    public func appliedFileThresholds() async throws -> [String: ConfirmationThreshold] {
+        try await database.read { db in
+            try Self.thresholds(try await db.query("SELECT asset_id, confirmations, tiers FROM config_file_thresholds"))
+        }
+    }
+
+    public func applyFileThreshold(assetID: String, threshold: ConfirmationThreshold, previous: ConfirmationThreshold, now: Int64)
         async throws
     {
         try await database.transaction { db in
-            _ = try await db.query(Self.upsertThreshold, [.text(assetID), .int(Int64(confirmations)), .int(now)])
-            try await Self.insertAudit(
-                AuditEvent(
-                    id: ResourceID.make("aud"), actor: actor, action: "asset.confirmations.updated", target: assetID,
-                    oldValue: String(previous), newValue: String(confirmations), createdAt: now), db)
-        }
-    }
-
-    public func appliedFileThresholds() async throws -> [String: Int] {
-        try await database.read { db in
-            var out: [String: Int] = [:]
-            for row in try await db.query("SELECT asset_id, confirmations FROM config_file_thresholds") {
-                out[try row.text(0)] = Int(try row.int(1))
-            }
-            return out
-        }
-    }
-
-    public func applyFileThreshold(assetID: String, confirmations: Int, previous: Int, now: Int64) async throws {
-        try await database.transaction { db in
-            _ = try await db.query(Self.upsertThreshold, [.text(assetID), .int(Int64(confirmations)), .int(now)])
+            _ = try await db.query(Self.upsertThreshold, [.text(assetID)] + Self.columns(threshold) + [.int(now)])
             _ = try await db.query(
                 """
-                INSERT INTO config_file_thresholds (asset_id, confirmations) VALUES ($1, $2)
-                ON CONFLICT (asset_id) DO UPDATE SET confirmations = excluded.confirmations
-                """, [.text(assetID), .int(Int64(confirmations))])
+                INSERT INTO config_file_thresholds (asset_id, confirmations, tiers) VALUES ($1, $2, $3)
+                ON CONFLICT (asset_id) DO UPDATE SET confirmations = excluded.confirmations, tiers = excluded.tiers
+                """, [.text(assetID)] + Self.columns(threshold))
             // Recording the file's value always; auditing only a real change.
-            guard previous != confirmations else { return }
-            try await Self.insertAudit(
-                AuditEvent(
-                    id: ResourceID.make("aud"), actor: "config-file", action: "asset.confirmations.updated",
-                    target: assetID, oldValue: String(previous), newValue: String(confirmations), createdAt: now), db)
+            guard previous != threshold else { return }
+            try await Self.insertAudit(Self.audit(assetID, actor: "config-file", from: previous, to: threshold, now: now), db)
         }
     }
 

@@ -26,7 +26,7 @@ extension SQLStore {
         let intent = PaymentIntent(
             id: ResourceID.make("pi"), status: .requiresPayment, assetID: new.asset.id, network: new.asset.network,
             amount: new.amount, amountReceived: .zero, depositAddress: new.depositAddress,
-            confirmationsRequired: new.asset.confirmations, customerID: new.customerID,
+            confirmationsRequired: new.asset.threshold.required(for: new.amount), customerID: new.customerID,
             merchantOrderID: new.merchantOrderID, metadata: new.metadata, expiresAt: now + new.expiresIn * 1000,
             createdAt: now)
         let insertBinds: [SQLValue] = [

@@ -132,13 +132,14 @@ public protocol Store: Sendable {
     func touchAPIKey(id: String, now: Int64) async throws
 
     /// Threshold overrides set through the API, by asset id.
-    func assetConfirmationOverrides() async throws -> [String: Int]
+    func assetConfirmationOverrides() async throws -> [String: ConfirmationThreshold]
     /// Sets an asset's threshold and records the change in the audit log, in one transaction.
-    func setAssetConfirmations(assetID: String, confirmations: Int, previous: Int, actor: String, now: Int64) async throws
+    func setAssetThreshold(assetID: String, threshold: ConfirmationThreshold, previous: ConfirmationThreshold, actor: String, now: Int64)
+        async throws
     /// The thresholds the config file had when last applied, by asset id.
-    func appliedFileThresholds() async throws -> [String: Int]
+    func appliedFileThresholds() async throws -> [String: ConfirmationThreshold]
     /// Applies a config-file threshold: sets it, remembers it as applied, audits it (actor `config-file`).
-    func applyFileThreshold(assetID: String, confirmations: Int, previous: Int, now: Int64) async throws
+    func applyFileThreshold(assetID: String, threshold: ConfirmationThreshold, previous: ConfirmationThreshold, now: Int64) async throws
     /// Appends an audit event.
     func recordAudit(_ event: AuditEvent) async throws
     /// Audit events, newest first.

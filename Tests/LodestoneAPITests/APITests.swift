@@ -95,6 +95,55 @@ import Testing
     }
 
     @Test(arguments: backends)
+    func thresholdsCanBeTieredByAmount(_ backend: Backend) async throws {
+        try await APIHarness.with(backend) { h, c in
+            let body = #"{"confirmations":64,"confirmation_tiers":[{"up_to":"10000","confirmations":12},{"up_to":"100000.5","confirmations":30}]}"#
+            let ok = try await c.call(.patch, "/v1/assets/USDT-Tron", key: h.operatorKey, json: body)
+            #expect(ok.status == .ok && ok.json["confirmations"] as? Int == 64)
+            let tiers = try #require(ok.json["confirmation_tiers"] as? [[String: Any]])
+            #expect(tiers.map { $0["up_to"] as? String } == ["10000", "100000.5"] && tiers.map { $0["confirmations"] as? Int } == [12, 30])
+            let listed = try await c.call(.get, "/v1/assets", key: h.serviceKey).data.first { $0["id"] as? String == "USDT-Tron" }
+            #expect((listed?["confirmation_tiers"] as? [[String: Any]])?.count == 2)
+            let flat = try await c.call(.get, "/v1/assets", key: h.serviceKey).data.first { $0["id"] as? String == "USDT-Ethereum" }
+            #expect((flat?["confirmation_tiers"] as? [Any])?.isEmpty == true)
+
+            // An intent asks for the count its own amount needs.
+            let customer = try await Self.createCustomer(c, h)
+            for (amount, needed) in [("10000", 12), ("10000.000001", 30), ("250000", 64)] {
+                let intent = try await c.call(
+                    .post, "/v1/payment_intents", key: h.serviceKey, json: #"{"asset":"USDT-Tron","amount":"\#(amount)","customer":"\#(customer)"}"#)
+                #expect(intent.json["confirmations_required"] as? Int == needed, "\(amount)")
+            }
+
+            for (bad, param) in [
+                (#"{"confirmations":64,"confirmation_tiers":[{"up_to":"10000","confirmations":12},{"up_to":"500","confirmations":30}]}"#,
+                 "confirmation_tiers[1].up_to"),
+                (#"{"confirmations":64,"confirmation_tiers":[{"up_to":"10000","confirmations":30},{"up_to":"50000","confirmations":12}]}"#,
+                 "confirmation_tiers[1].confirmations"),
+                (#"{"confirmations":6,"confirmation_tiers":[{"up_to":"10000","confirmations":12}]}"#, "confirmations"),
+                (#"{"confirmations":64,"confirmation_tiers":[{"up_to":"1.0000001","confirmations":3}]}"#, "confirmation_tiers[0].up_to"),
+                (#"{"confirmations":64,"confirmation_tiers":[{"up_to":"0","confirmations":3}]}"#, "confirmation_tiers[0].up_to"),
+                (#"{"confirmations":64,"confirmation_tiers":[{"confirmations":3}]}"#, "confirmation_tiers[0].up_to"),
+                (#"{"confirmations":64,"confirmation_tiers":[{"up_to":"1"}]}"#, "confirmation_tiers[0].confirmations"),
+                (#"{"confirmations":64,"confirmation_tiers":[{"up_to":"1","confirmations":3,"x":1}]}"#, "confirmation_tiers[0].x"),
+                (#"{"confirmations":64,"confirmation_tiers":[5]}"#, "confirmation_tiers[0]"),
+                (#"{"confirmations":64,"confirmation_tiers":{"up_to":"1"}}"#, "confirmation_tiers"),
+            ] {
+                let response = try await c.call(.patch, "/v1/assets/USDT-Tron", key: h.operatorKey, json: bad)
+                #expect(response.status == .unprocessableContent || response.status == .badRequest, "\(bad)")
+                #expect(response.errorParam == param, "\(bad): \(String(describing: response.errorParam))")
+            }
+            // Nothing refused changed anything: still the tiers set first, and one audit entry.
+            let after = try await c.call(.get, "/v1/assets", key: h.serviceKey).data.first { $0["id"] as? String == "USDT-Tron" }
+            #expect((after?["confirmation_tiers"] as? [[String: Any]])?.count == 2)
+            let audit = try await c.call(.get, "/v1/audit_events", key: h.operatorKey)
+            #expect(audit.json["total"] as? Int == 1)
+            #expect(audit.data.first?["new_value"] as? String
+                == #"{"confirmation_tiers":[{"confirmations":12,"up_to":"10000"},{"confirmations":30,"up_to":"100000.5"}],"confirmations":64}"#)
+        }
+    }
+
+    @Test(arguments: backends)
     func customers(_ backend: Backend) async throws {
         try await APIHarness.with(backend) { h, c in
             let created = try await c.call(

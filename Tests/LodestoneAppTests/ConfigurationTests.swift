@@ -33,6 +33,49 @@ import Testing
         #expect(config.networks[.tron]?.internalSenders.map(\.normalized) == ["TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"])
     }
 
+    @Test func confirmationTiersAreReadFromTheFileAndCheckedEntryByEntry() throws {
+        let good = """
+            assets:
+              USDT-Ethereum:
+                confirmations: 64
+                confirmation_tiers: ["10000: 12", "100000.5: 30"]
+            """
+        #expect(ConfigFileCheck.problems(yaml: good) == [])
+        let config = try Self.load([
+            "assets.USDT-Ethereum.confirmations": 64,
+            "assets.USDT-Ethereum.confirmation_tiers": ConfigValue(.stringArray(["10000: 12", "100000.5: 30"]), isSecret: false),
+        ])
+        let threshold = try #require(config.fileConfirmations["USDT-Ethereum"])
+        let usdt = { (text: String) in try Amount(decimal: text, decimals: 6) }
+        #expect(try threshold.required(for: usdt("10000")) == 12)
+        #expect(try threshold.required(for: usdt("10000.000001")) == 30)
+        #expect(try threshold.required(for: usdt("100000.5")) == 30)
+        #expect(try threshold.required(for: usdt("100000.500001")) == 64)
+
+        let bad = """
+            assets:
+              USDT-Ethereum: {confirmations: 64, confirmation_tiers: ["10000: 12", "5000: 30"]}
+              USDT-Tron: {confirmations: 6, confirmation_tiers: ["10000: 12"]}
+              USDC-Ethereum: {confirmation_tiers: ["10000: 12"]}
+              USDC-Tron: {confirmations: 64, confirmation_tiers: ["1.0000001: 3"]}
+              USDT-BSC: {confirmations: 64, confirmation_tiers: [{up_to: "10000", confirmations: 12}]}
+            """
+        let problems = ConfigFileCheck.problems(yaml: bad)
+        for (path, words) in [
+            ("assets.USDT-Ethereum.confirmation_tiers", "entry 2"), ("assets.USDT-Tron.confirmation_tiers", "at least entry 1"),
+            ("assets.USDC-Ethereum.confirmation_tiers", "needs assets.USDC-Ethereum.confirmations"),
+            ("assets.USDC-Tron.confirmation_tiers", "at most 6 decimals"), ("assets.USDT-BSC.confirmation_tiers", "quoted strings"),
+        ] {
+            #expect(problems.contains { $0.hasPrefix(path + ":") && $0.contains(words) }, "\(path) not reported with \(words) in \(problems)")
+        }
+        #expect(throws: ConfigurationProblems.self) {
+            try Self.load([
+                "assets.USDT-Ethereum.confirmations": 64,
+                "assets.USDT-Ethereum.confirmation_tiers": ConfigValue(.stringArray(["10000: 99"]), isSecret: false),
+            ])
+        }
+    }
+
     @Test func everyProblemIsReportedWithItsPath() {
         let yaml = """
             server:
@@ -89,7 +132,7 @@ import Testing
         #expect(NetworkID.production.allSatisfy { defaults.networks[$0]?.enabled == true })
         #expect(defaults.networks[.bitcoinRegtest]?.enabled == false)
         let file = try Self.load(["server.port": 9000, "assets.USDT-Tron.confirmations": 33, "networks.bitcoin.script": "p2tr"])
-        #expect(file.port == 9000 && file.fileConfirmations == ["USDT-Tron": 33] && file.networks[.bitcoin]?.script == .p2tr)
+        #expect(file.port == 9000 && file.fileConfirmations == ["USDT-Tron": ConfirmationThreshold(33)] && file.networks[.bitcoin]?.script == .p2tr)
         // The environment wins over the file.
         let env = try Self.load(["server.port": 9000], env: ["LODESTONE_SERVER_PORT": "9100", "LODESTONE_DATABASE_URL": "postgres://u:p@h/db"])
         #expect(env.port == 9100 && env.databaseURL == "postgres://u:p@h/db")

@@ -150,7 +150,7 @@ import Testing
         #expect(try await threshold() == 20)
         // A modification time in a new second, so the poll notices even on coarse clocks.
         try await Task.sleep(for: .milliseconds(1100))
-        try d.writeConfig("config_reload_seconds: 1\nassets:\n  USDT-Tron: {confirmations: 9}\n")
+        try d.writeConfig("config_reload_seconds: 1\nassets:\n  USDT-Tron: {confirmations: 9, confirmation_tiers: [\"1000: 3\"]}\n")
         var seen: Int? = nil
         for _ in 0..<60 {
             seen = try await threshold()
@@ -158,9 +158,13 @@ import Testing
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(seen == 9)
+        let (_, assets) = try await server.request("GET", "/v1/assets", key: op)
+        let tiers = (assets["data"] as? [[String: Any]])?.first { $0["id"] as? String == "USDT-Tron" }?["confirmation_tiers"] as? [[String: Any]]
+        #expect(tiers?.map { $0["up_to"] as? String } == ["1000"] && tiers?.map { $0["confirmations"] as? Int } == [3])
         let (_, audit) = try await server.request("GET", "/v1/audit_events", key: op)
         let event = (audit["data"] as? [[String: Any]])?.first
-        #expect(event?["actor"] as? String == "config-file" && event?["old_value"] as? String == "20" && event?["new_value"] as? String == "9")
+        #expect(event?["actor"] as? String == "config-file" && event?["old_value"] as? String == "20")
+        #expect(event?["new_value"] as? String == #"{"confirmation_tiers":[{"confirmations":3,"up_to":"1000"}],"confirmations":9}"#)
         #expect(await server.terminate() == 0)
         // After a restart the file value still holds (and an API change would too, until the file changes again).
         let again = try await ServerProcess(["--config", d.configPath, "--database", d.database], environment: d.environment)

@@ -279,17 +279,28 @@ import Testing
             #expect(try await store.apiKey(hash: "abc") == key)
             #expect(try await store.apiKey(hash: "abd") == nil)
 
-            try await store.setAssetConfirmations(assetID: "USDT-Tron", confirmations: 30, previous: 20, actor: "apikey:ops", now: 10)
-            #expect(try await store.assetConfirmationOverrides() == ["USDT-Tron": 30])
-            try await store.applyFileThreshold(assetID: "BTC-Bitcoin", confirmations: 3, previous: 3, now: 11)
-            try await store.applyFileThreshold(assetID: "USDT-Tron", confirmations: 25, previous: 30, now: 12)
-            #expect(try await store.appliedFileThresholds() == ["BTC-Bitcoin": 3, "USDT-Tron": 25])
-            #expect(try await store.assetConfirmationOverrides() == ["USDT-Tron": 25, "BTC-Bitcoin": 3])
-            let audit = try await store.auditEvents(page: 1, pageSize: 10)
+            let t = { (n: Int) in ConfirmationThreshold(n) }
+            try await store.setAssetThreshold(assetID: "USDT-Tron", threshold: t(30), previous: t(20), actor: "apikey:ops", now: 10)
+            #expect(try await store.assetConfirmationOverrides() == ["USDT-Tron": t(30)])
+            try await store.applyFileThreshold(assetID: "BTC-Bitcoin", threshold: t(3), previous: t(3), now: 11)
+            try await store.applyFileThreshold(assetID: "USDT-Tron", threshold: t(25), previous: t(30), now: 12)
+            #expect(try await store.appliedFileThresholds() == ["BTC-Bitcoin": t(3), "USDT-Tron": t(25)])
+            #expect(try await store.assetConfirmationOverrides() == ["USDT-Tron": t(25), "BTC-Bitcoin": t(3)])
+            var audit = try await store.auditEvents(page: 1, pageSize: 10)
             // An unchanged file value is remembered but not audited.
             #expect(audit.total == 2)
             #expect(audit.items.map(\.actor) == ["config-file", "apikey:ops"])
             #expect(audit.items[0].oldValue == "30" && audit.items[0].newValue == "25")
+
+            // Tiers survive the round trip, from the API and from the file, and are audited in asset units.
+            let tiered = try ConfirmationThreshold(
+                confirmations: 64, tiers: [.init(upTo: try Amount(decimal: "10000", decimals: 6), confirmations: 12)])
+            try await store.setAssetThreshold(assetID: "USDT-Tron", threshold: tiered, previous: t(25), actor: "apikey:ops", now: 13)
+            try await store.applyFileThreshold(assetID: "USDT-Ethereum", threshold: tiered, previous: t(12), now: 14)
+            #expect(try await store.assetConfirmationOverrides()["USDT-Tron"] == tiered)
+            #expect(try await store.appliedFileThresholds()["USDT-Ethereum"] == tiered)
+            audit = try await store.auditEvents(page: 1, pageSize: 1)
+            #expect(audit.items.first?.newValue == #"{"confirmation_tiers":[{"confirmations":12,"up_to":"10000"}],"confirmations":64}"#)
 
             try await store.storeSealedKey(name: "seed", sealed: "sealed-text", now: 1)
             #expect(try await store.sealedKey(name: "seed") == "sealed-text")

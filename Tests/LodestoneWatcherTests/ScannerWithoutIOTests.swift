@@ -88,6 +88,35 @@ import Testing
         }
     }
 
+    @Test(arguments: ScanSubject.Kind.available)
+    func aLargeDepositWaitsForItsTierWhileASmallOneIsCredited(_ kind: ScanSubject.Kind) async throws {
+        try await ScanSubject.with(kind) { s in
+            let alice = try await s.customer()
+            let bob = try await s.customer()
+            // Up to 1,000 wei: 2 confirmations; more: 6.
+            var eth = Asset(network: .ethereum, symbol: "ETH", decimals: 18, contract: nil, confirmations: 6)
+            eth.threshold = try ConfirmationThreshold(confirmations: 6, tiers: [.init(upTo: Amount(baseUnits: 1_000), confirmations: 2)])
+            let chain = MemoryChainSource(length: 10)
+            var settings = ScanSettings()
+            settings.recheckDepth = nil
+            let scanner = NetworkScanner(
+                source: chain, ledger: s.ledger, directory: s.directory, watchList: AddressWatchList(family: .evm, directory: s.directory),
+                assets: AssetRegistry(assets: [eth]), minimums: [:], settings: settings, now: { 0 }, logger: ScanHarness.logger)
+            _ = try await Self.catchUp(scanner)
+            chain.mine(1, paying: [Self.pay(alice.account, 1_000, tx: "c"), Self.pay(bob.account, 1_001, tx: "d")])
+            chain.mine(1)
+            _ = try await Self.catchUp(scanner)  // 2 confirmations
+            #expect(try await s.balance(alice.id, "ETH-Ethereum") == LedgerAmount(value: 1_000))
+            #expect(try await s.balance(bob.id, "ETH-Ethereum") == .zero)
+            chain.mine(3)
+            _ = try await Self.catchUp(scanner)  // 5
+            #expect(try await s.balance(bob.id, "ETH-Ethereum") == .zero)
+            chain.mine(1)
+            _ = try await Self.catchUp(scanner)  // 6
+            #expect(try await s.balance(bob.id, "ETH-Ethereum") == LedgerAmount(value: 1_001))
+        }
+    }
+
     @Test func theLoopBacksOffOnItsClockAndPollsWhenCaughtUp() async throws {
         try await ScanSubject.with(.memory) { s in
             let chain = MemoryChainSource(length: 10)
