@@ -170,7 +170,7 @@ import Testing
     /// between: once the node stops changing, the stored chain is the node's chain, hash for hash.
     @Test func randomReorgsAlwaysEndOnTheNodesChain() throws {
         let base = UInt64.random(in: 0...UInt64.max)
-        for run in 0..<2_000 {
+        for run in 0..<5_000 {
             let seed = base &+ UInt64(run)
             var rng = SplitMix64(state: seed)
             var world = World()
@@ -178,8 +178,9 @@ import Testing
                 switch Int.random(in: 0..<10, using: &rng) {
                 case 0..<5: world.mine(Int.random(in: 1...30, using: &rng))
                 case 5..<7 where world.node.count > 1:
-                    // Forks stay within the window below the cursor (deeper ones must raise the alarm).
-                    let floor = max(0, Int(world.cursor?.number ?? 0) - 15)
+                    // Forks stay within the window below the highest cursor so far, whose pruning
+                    // set what is kept (deeper ones must raise the alarm).
+                    let floor = max(0, Int(world.highest) - 15)
                     guard world.node.count - 1 - floor >= 1 else { break }
                     let depth = Int.random(in: 1...min(12, world.node.count - 1 - floor), using: &rng)
                     // A real reorg brings at least one new block (a bare prefix has less work).
@@ -218,6 +219,7 @@ import Testing
         var stored: [Int64: ChainBlock] = [:]
         var marker: Int64? = nil
         var start: Int64? = nil
+        var highest: Int64 = 0
 
         mutating func mine(_ n: Int) {
             for _ in 0..<n {
@@ -254,6 +256,7 @@ import Testing
                     #expect(previous == cursor)
                     for b in blocks { stored[b.number] = b }
                     cursor = blocks.last
+                    highest = max(highest, cursor?.number ?? 0)
                     action = m.committed(deposits: 0)
                 case .readBackUpMarker: action = m.backUpMarkerRead(marker)
                 case .prune(let below):
