@@ -138,7 +138,9 @@ public enum ConfigFileCheck {
                 "rpc", "rpc_requests_per_second", "start_block", "finality", "max_head_age_seconds", "blocks_per_step", "poll_seconds",
                 "internal_senders",
             ]
-            let allowed = (network.family == .bitcoin ? ["enabled", "account", "xpub", "script"] : ["enabled", "account", "xpub"]) + watching
+            let allowed =
+                (network.family == .bitcoin ? ["enabled", "account", "xpub", "script", "rpc_cookie_file"] : ["enabled", "account", "xpub"])
+                + watching
             guard let map = mapping(value, at: path, allowed: allowed) else { return }
             if let rpc = map["rpc"], !((rpc as? [Any])?.allSatisfy { $0 is String } ?? false) {
                 fail("\(path).rpc", "must be a list of URLs")

@@ -21,8 +21,11 @@ public struct NetworkSettings: Sendable, Equatable {
     public var startBlock: Int64? = nil
     /// `confirmations` (count against asset thresholds), `finalized` or `safe` (wait for the node's tag).
     public var finality: String = "confirmations"
-    /// A head older than this marks its endpoint stale.
-    public var maxHeadAgeSeconds: Int = 120
+    /// A head older than this marks its endpoint stale; nil: never (Bitcoin test networks).
+    public var maxHeadAgeSeconds: Int? = 120
+    /// Bitcoin Core's cookie file (`user:password`), read before each request; instead of a user
+    /// and password in the URL.
+    public var rpcCookieFile: String? = nil
     /// Blocks per scan step.
     public var blocksPerStep: Int = 20
     /// Seconds between polls once caught up.
@@ -86,17 +89,25 @@ public struct LodestoneConfiguration: Sendable {
                     continue
                 }
             }
-            if !settings.rpc.isEmpty, n.family == .bitcoin || n.family == .solana {
+            if !settings.rpc.isEmpty, n.family == .solana {
                 r.problems.append("\(base).rpc: watching \(n.family.rawValue) networks is not supported yet")
             }
+            if n.family == .bitcoin { settings.rpcCookieFile = r.string("\(base).rpc_cookie_file").flatMap { $0.isEmpty ? nil : $0 } }
             settings.rpcRequestsPerSecond = r.int("\(base).rpc_requests_per_second", in: 1...10_000) ?? 25
             settings.startBlock = r.int("\(base).start_block", in: 1...Int(Int32.max) * 1000).map(Int64.init)
             if let finality = r.string("\(base).finality") {
-                if ["confirmations", "finalized", "safe"].contains(finality) { settings.finality = finality } else {
+                if n.family == .bitcoin, finality != "confirmations" {
+                    r.problems.append("\(base).finality: Bitcoin counts confirmations; it has no finalized or safe tag")
+                } else if ["confirmations", "finalized", "safe"].contains(finality) {
+                    settings.finality = finality
+                } else {
                     r.problems.append("\(base).finality: must be one of confirmations, finalized, safe")
                 }
             }
-            settings.maxHeadAgeSeconds = r.int("\(base).max_head_age_seconds", in: 5...86_400) ?? 120
+            // Bitcoin mines a block every ten minutes on average and test networks irregularly: two
+            // hours on mainnet, no staleness check elsewhere unless configured.
+            let headAgeDefault: Int? = n.family != .bitcoin ? 120 : (n.isMainnet ? 7200 : nil)
+            settings.maxHeadAgeSeconds = r.int("\(base).max_head_age_seconds", in: 5...86_400) ?? headAgeDefault
             settings.blocksPerStep = r.int("\(base).blocks_per_step", in: 1...1000) ?? 20
             settings.pollSeconds = r.int("\(base).poll_seconds", in: 1...3600) ?? 3
             for (i, text) in (r.strings("\(base).internal_senders") ?? []).enumerated() {

@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// Builds the chain scanners and the webhook deliverer of a configuration, as services.
 enum WatchServices {
     /// Chain families a scanner exists for.
-    static func canWatch(_ family: ChainFamily) -> Bool { family == .evm || family == .tron }
+    static func canWatch(_ family: ChainFamily) -> Bool { family != .solana }
 
     /// Whether `network` is watched under `config`: enabled, a family with a scanner, endpoints configured.
     static func isWatched(_ network: NetworkID, _ config: LodestoneConfiguration) -> Bool {
@@ -39,19 +39,24 @@ enum WatchServices {
             guard let native = assets.first(where: \.isNative) else { continue }
             let client = NodeClient(
                 network: network.rawValue,
-                endpoints: settings.rpc.map { RPCEndpoint(url: $0, requestsPerSecond: Double(settings.rpcRequestsPerSecond)) }, http: .shared,
+                endpoints: settings.rpc.map {
+                    RPCEndpoint(url: $0, requestsPerSecond: Double(settings.rpcRequestsPerSecond), cookieFile: settings.rpcCookieFile)
+                }, http: .shared,
                 logger: logger)
             let source: any ChainSource
+            let maxHeadAge = settings.maxHeadAgeSeconds.map(Int64.init)
             switch network.family {
             case .evm:
                 source = EVMSource(
                     network: network, client: client, nativeAssetID: native.id, tokens: TokenContracts.byAccount(assets),
-                    maxHeadAgeSeconds: Int64(settings.maxHeadAgeSeconds), now: now, logger: logger)
+                    maxHeadAgeSeconds: maxHeadAge ?? 120, now: now, logger: logger)
             case .tron:
                 source = TronSource(
-                    client: client, nativeAssetID: native.id, tokens: TokenContracts.byAccount(assets), maxHeadAgeSeconds: Int64(settings.maxHeadAgeSeconds), now: now,
-                    logger: logger)
-            case .bitcoin, .solana:
+                    client: client, nativeAssetID: native.id, tokens: TokenContracts.byAccount(assets), maxHeadAgeSeconds: maxHeadAge ?? 120,
+                    now: now, logger: logger)
+            case .bitcoin:
+                source = BitcoinSource(network: network, client: client, assetID: native.id, maxHeadAgeSeconds: maxHeadAge, now: now, logger: logger)
+            case .solana:
                 continue
             }
             let family = network.family
@@ -62,6 +67,8 @@ enum WatchServices {
             scan.pollInterval = .seconds(settings.pollSeconds)
             scan.startBlock = settings.startBlock
             scan.finality = FinalityTag(rawValue: settings.finality)
+            // Bitcoin block answers hold every output: there is no incomplete log to read again.
+            if network.family == .bitcoin { scan.recheckDepth = nil }
             // Senders are compared as 20-byte accounts, the form transfers name them in (Tron drops its 0x41).
             scan.internalSenders = Set(settings.internalSenders.map { Array($0.matchKey.suffix(20)) })
             let scanner = NetworkScanner(

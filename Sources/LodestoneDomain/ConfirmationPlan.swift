@@ -37,10 +37,10 @@ public enum ConfirmationPlan {
             let ready: Bool
             switch finality {
             case .tagged(let final):
-                ready = d.blockNumber <= min(final, tip)
+                ready = d.blockNumber <= min(final, tip) && confirmations >= d.minimumConfirmations
             case .counting:
                 if let threshold = thresholds[d.assetID] {
-                    ready = confirmations >= threshold.required(for: d.amount)
+                    ready = confirmations >= max(threshold.required(for: d.amount), d.minimumConfirmations)
                 } else {
                     ready = false
                 }

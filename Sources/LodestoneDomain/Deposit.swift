@@ -46,13 +46,16 @@ public struct Deposit: Sendable, Hashable {
     public var sender: String? = nil
     /// Why an `ignored` deposit is not credited.
     public var ignoredReason: String? = nil
+    /// Confirmations the chain requires whatever the asset's threshold (a coinbase output's 100).
+    public var minimumConfirmations: Int = 0
 
     /// A deposit record.
     public init(
         id: String, network: NetworkID, assetID: String, address: String, customerID: String, amount: Amount,
         txHash: String, position: Int, blockNumber: Int64, blockHash: String, confirmations: Int,
-        status: DepositStatus, createdAt: Int64, sender: String? = nil, ignoredReason: String? = nil
+        status: DepositStatus, createdAt: Int64, sender: String? = nil, ignoredReason: String? = nil, minimumConfirmations: Int = 0
     ) {
+        self.minimumConfirmations = minimumConfirmations
         self.sender = sender
         self.ignoredReason = ignoredReason
         self.id = id
@@ -77,7 +80,7 @@ extension Deposit {
         Deposit(
             id: id, network: network, assetID: assetID, address: address, customerID: customerID, amount: amount, txHash: txHash,
             position: position, blockNumber: blockNumber, blockHash: blockHash, confirmations: confirmations ?? self.confirmations,
-            status: status, createdAt: createdAt, sender: sender, ignoredReason: ignoredReason)
+            status: status, createdAt: createdAt, sender: sender, ignoredReason: ignoredReason, minimumConfirmations: minimumConfirmations)
     }
 
     /// The same deposit, seen again in the block `o` names.
@@ -85,6 +88,6 @@ extension Deposit {
         Deposit(
             id: id, network: network, assetID: assetID, address: address, customerID: customerID, amount: amount, txHash: txHash,
             position: position, blockNumber: o.blockNumber, blockHash: o.blockHash, confirmations: 0, status: status,
-            createdAt: createdAt, sender: sender, ignoredReason: ignoredReason)
+            createdAt: createdAt, sender: sender, ignoredReason: ignoredReason, minimumConfirmations: minimumConfirmations)
     }
 }

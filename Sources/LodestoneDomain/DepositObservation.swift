@@ -24,12 +24,17 @@ public struct DepositObservation: Sendable, Equatable {
     public let sender: String?
     /// Why it must not be credited whatever its amount (a transfer from the operator's own address), or nil.
     public let ignoreReason: String?
+    /// Confirmations the chain itself requires before the money can be spent, whatever the asset's
+    /// threshold (100 for a Bitcoin coinbase output); 0 when it sets none.
+    public var minimumConfirmations: Int = 0
 
     /// An observation.
     public init(
         network: NetworkID, assetID: String, address: String, customerID: String, amount: Amount, txHash: String,
-        position: Int, blockNumber: Int64, blockHash: String, sender: String? = nil, ignoreReason: String? = nil
+        position: Int, blockNumber: Int64, blockHash: String, sender: String? = nil, ignoreReason: String? = nil,
+        minimumConfirmations: Int = 0
     ) {
+        self.minimumConfirmations = minimumConfirmations
         self.sender = sender
         self.ignoreReason = ignoreReason
         self.network = network

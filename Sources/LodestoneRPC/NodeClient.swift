@@ -263,6 +263,7 @@ public struct NodeClient: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Accept", value: "application/json")
+        if let authorization = try endpoint.authorization() { request.headers.add(name: "Authorization", value: authorization) }
         request.body = .bytes(ByteBuffer(bytes: body))
         let response: HTTPClientResponse
         do {
@@ -279,6 +280,16 @@ public struct NodeClient: Sendable {
             throw RPCError.transport(endpoint: endpoint.label, "reading the answer: \(error)")
         }
         guard (200..<300).contains(Int(response.status.code)) else {
+            // JSON-RPC 1.0 servers (Bitcoin Core) answer an error with HTTP 500 (404 for an unknown
+            // method) and the error object in the body: that is the node's answer, not an outage.
+            if [404, 500].contains(Int(response.status.code)),
+                let envelope = try? JSONDecoder().decode(Envelope<JSONIgnored>.self, from: Data(bytes.readableBytesView)), let error = envelope.error
+            {
+                throw RPCError.rpc(endpoint: endpoint.label, code: error.code, message: error.message)
+            }
+            if response.status.code == 401 || response.status.code == 403 {
+                throw RPCError.transport(endpoint: endpoint.label, "HTTP \(response.status.code): the node refused the credentials")
+            }
             throw RPCError.http(endpoint: endpoint.label, status: Int(response.status.code))
         }
         return Data(bytes.readableBytesView)
@@ -291,6 +302,11 @@ public struct NodeClient: Sendable {
         let id: Int
         let method: String
         let params: [JSONParam]
+    }
+
+    /// Any JSON value, read and dropped (the result of an error envelope).
+    struct JSONIgnored: Decodable {
+        init(from decoder: any Decoder) throws {}
     }
 
     struct ErrorObject: Decodable {

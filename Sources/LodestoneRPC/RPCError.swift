@@ -20,11 +20,16 @@ public enum RPCError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The endpoint serves another chain.
     case wrongChain(endpoint: String, expected: String, actual: String)
 
+    /// Bitcoin Core's error code while it loads its block index.
+    public static let warmingUp = -28
+
     /// True when another endpoint (or a later try) may succeed.
     public var isRetryable: Bool {
         switch self {
         case .timeout, .transport, .http, .malformed, .missing: return true
-        case .rpc, .batchRefused, .exhausted, .wrongChain: return false
+        // Bitcoin Core's "warming up" (-28): the node is starting; another (or later) will answer.
+        case .rpc(_, let code, _): return code == Self.warmingUp
+        case .batchRefused, .exhausted, .wrongChain: return false
         }
     }
 

@@ -310,5 +310,9 @@ enum Migrations {
             "ALTER TABLE asset_settings ADD COLUMN tiers TEXT",
             "ALTER TABLE config_file_thresholds ADD COLUMN tiers TEXT",
         ]),
+        // What the chain itself requires before a deposit's money can be spent (a coinbase's 100).
+        (9, "deposit minimum confirmations", [
+            "ALTER TABLE deposits ADD COLUMN min_confirmations INTEGER NOT NULL DEFAULT 0",
+        ]),
     ]
 }

@@ -24,15 +24,16 @@ extension SQLStore {
             let inserted = try await db.query(
                 """
                 INSERT INTO deposits (id, network, asset_id, address, customer_id, amount, tx_hash, position, block_number,
-                                      block_hash, confirmations, status, created_at, updated_at, seen_at, sender, ignored_reason)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $12, $12, $13, $14)
+                                      block_hash, confirmations, status, created_at, updated_at, seen_at, sender, ignored_reason,
+                                      min_confirmations)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $12, $12, $13, $14, $15)
                 ON CONFLICT (network, tx_hash, position) DO NOTHING
                 RETURNING \(Self.depositColumns)
                 """,
                 [
                     .text(ResourceID.make("dep")), .text(o.network.rawValue), .text(o.assetID), .text(o.address), .text(o.customerID),
                     .text(o.amount.description), .text(o.txHash), .int(Int64(o.position)), .int(o.blockNumber),
-                    .text(o.blockHash), .text(status.rawValue), .int(now), o.sender.sql, reason.sql,
+                    .text(o.blockHash), .text(status.rawValue), .int(now), o.sender.sql, reason.sql, .int(Int64(o.minimumConfirmations)),
                 ])
             // Another transaction recorded it first (SQLite has no row to lock before it exists): theirs stands.
             guard let row = inserted.first else { return try await record(o, minimum: minimum, lock: lock, now: now, db) }

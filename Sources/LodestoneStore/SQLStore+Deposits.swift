@@ -4,7 +4,7 @@ public import LodestoneDomain
 extension SQLStore {
     static let depositColumns = """
         id, network, asset_id, address, customer_id, amount, tx_hash, position, block_number, block_hash, \
-        confirmations, status, created_at, sender, ignored_reason
+        confirmations, status, created_at, sender, ignored_reason, min_confirmations
         """
 
     static func deposit(_ row: SQLRow) throws -> Deposit {
@@ -15,7 +15,7 @@ extension SQLStore {
             customerID: try row.optionalText(4) ?? "", amount: try amount(try row.text(5)), txHash: try row.text(6),
             position: Int(try row.int(7)), blockNumber: try row.int(8), blockHash: try row.text(9),
             confirmations: Int(try row.int(10)), status: status, createdAt: try row.int(12), sender: try row.optionalText(13),
-            ignoredReason: try row.optionalText(14))
+            ignoredReason: try row.optionalText(14), minimumConfirmations: Int(try row.int(15)))
     }
 
     public func deposits(_ filter: DepositFilter, page: Int, pageSize: Int) async throws -> Page<Deposit> {

@@ -9,7 +9,7 @@ extension SQLStore {
     static func ledgerDeposit(_ row: SQLRow) throws -> LedgerDeposit {
         let deposit = try Self.deposit(row)
         return LedgerDeposit(
-            deposit: deposit, credits: Int(try row.int(15)), reversals: Int(try row.int(16)), seenAt: try row.optionalInt(17) ?? deposit.createdAt)
+            deposit: deposit, credits: Int(try row.int(16)), reversals: Int(try row.int(17)), seenAt: try row.optionalInt(18) ?? deposit.createdAt)
     }
 
     /// Decides `fact` for one customer's `asset` and applies the plan. `deposit` and `intent` name

@@ -10,6 +10,8 @@ public actor AddressWatchList {
     public let family: ChainFamily
     private let directory: any AddressDirectory
     private var accounts: WatchedAccounts
+    /// Bitcoin: the exact `scriptPubKey` bytes of every issued address.
+    private var scripts: Set<[UInt8]> = []
     /// The highest address sequence number loaded.
     private var loaded: Int64 = 0
 
@@ -24,13 +26,26 @@ public actor AddressWatchList {
     public func refresh() async throws {
         // By database sequence, never by clock: a clock step or a slow commit cannot hide an address.
         for (key, sequence) in try await directory.watchedAddresses(family: family, after: loaded) {
-            if let account = Self.account(matchKey: key) { accounts.insert(account) }
+            if family == .bitcoin {
+                if let script = try? Hex.decode(key) { scripts.insert(script) }
+            } else if let account = Self.account(matchKey: key) {
+                accounts.insert(account)
+            }
             loaded = max(loaded, sequence)
         }
     }
 
-    /// Number of watched accounts.
-    public var count: Int { accounts.count }
+    /// Number of watched accounts (or scripts).
+    public var count: Int { family == .bitcoin ? scripts.count : accounts.count }
+
+    /// The outputs among `outputs` whose script is watched, as (transaction index, output) pairs.
+    public func watchedOutputs(of block: BitcoinBlock) -> [(transaction: Int, output: BitcoinOutput)] {
+        var out: [(Int, BitcoinOutput)] = []
+        for (i, tx) in block.transactions.enumerated() {
+            for output in tx.outputs where scripts.contains(output.script) { out.append((i, output)) }
+        }
+        return out
+    }
 
     /// The accounts among `candidates` that are watched.
     public func watched(among candidates: some Sequence<EVMAccount> & Sendable) -> Set<EVMAccount> {

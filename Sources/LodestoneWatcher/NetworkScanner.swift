@@ -157,7 +157,7 @@ public struct NetworkScanner: Sendable {
         var out: [ScannedDeposit] = []
         for t in transfers {
             if owners[t.recipient] == nil {
-                let text = Self.addressText(t.recipient, family: network.family)
+                let text = addressText(t.recipient)
                 var owner: CustomerAddress? = nil
                 if let parsed = try? AddressCodec.parse(text, network: network) { owner = try await directory.address(matching: parsed) }
                 owners[t.recipient] = (text, owner)
@@ -170,16 +170,19 @@ public struct NetworkScanner: Sendable {
             let observation = DepositObservation(
                 network: network, assetID: t.assetID, address: address,
                 customerID: owner.customerID, amount: t.amount, txHash: t.txHash, position: t.position, blockNumber: t.blockNumber,
-                blockHash: t.blockHash, sender: t.sender.map { Self.addressText(network.family == .tron ? [0x41] + $0 : $0, family: network.family) },
-                ignoreReason: fromOperator ? "sent from an operator address (networks.\(network.rawValue).internal_senders)" : nil)
+                blockHash: t.blockHash, sender: t.sender.map { addressText(network.family == .tron ? [0x41] + $0 : $0) },
+                ignoreReason: fromOperator ? "sent from an operator address (networks.\(network.rawValue).internal_senders)" : nil,
+                minimumConfirmations: t.minimumConfirmations)
             out.append(ScannedDeposit(observation: observation, minimum: minimums[t.assetID] ?? .zero))
         }
         return out
     }
 
-    static func addressText(_ key: [UInt8], family: ChainFamily) -> String {
-        switch family {
+    /// The address text of a recipient: an EVM or Tron account, or a Bitcoin output script.
+    func addressText(_ key: [UInt8]) -> String {
+        switch network.family {
         case .tron: return TronAddress.encode(raw: key)
+        case .bitcoin: return network.bitcoinParameters.flatMap { BitcoinAddress.address(script: key, parameters: $0) } ?? Hex.encode(key)
         default: return EVMAddress.checksummed(key)
         }
     }

@@ -142,7 +142,7 @@ final class InMemoryScanLedger: ScanLedger {
             let deposit = Deposit(
                 id: "dep_mem\(s.nextID)", network: o.network, assetID: o.assetID, address: o.address, customerID: o.customerID, amount: o.amount,
                 txHash: o.txHash, position: o.position, blockNumber: o.blockNumber, blockHash: o.blockHash, confirmations: 0, status: status,
-                createdAt: now, sender: o.sender, ignoredReason: reason)
+                createdAt: now, sender: o.sender, ignoredReason: reason, minimumConfirmations: o.minimumConfirmations)
             s.deposits.append(LedgerDeposit(deposit: deposit, credits: 0, reversals: 0, seenAt: now))
             if status == .pending { try ledger(.detected(depositID: deposit.id, cause: deposit.id, at: now), deposit, &s) }
             return (deposit, true)

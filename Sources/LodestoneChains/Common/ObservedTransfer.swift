@@ -20,12 +20,15 @@ public struct ObservedTransfer: Sendable, Equatable {
     public let blockHash: String
     /// The 20-byte account that sent it (the transaction's sender, or the token transfer's `from`), when known.
     public let sender: [UInt8]?
+    /// Confirmations the chain requires before the output can be spent (a coinbase's 100), else 0.
+    public let minimumConfirmations: Int
 
     /// A transfer.
     public init(
         recipient: [UInt8], assetID: String, amount: Amount, txHash: String, position: Int, blockNumber: Int64, blockHash: String,
-        sender: [UInt8]? = nil
+        sender: [UInt8]? = nil, minimumConfirmations: Int = 0
     ) {
+        self.minimumConfirmations = minimumConfirmations
         self.sender = sender
         self.recipient = recipient
         self.assetID = assetID

@@ -16,6 +16,23 @@ public enum BitcoinAddress {
         return Base58.encodeCheck([parameters.p2shVersion] + Hashes.hash160(redeemScript))
     }
 
+    /// The address text of a standard output script (segwit v0/v1, P2SH, P2PKH) on the network of
+    /// `parameters`; nil for scripts no address stands for (OP_RETURN, bare multisig, …).
+    public static func address(script: [UInt8], parameters: BitcoinParameters) -> String? {
+        switch script.count {
+        case 22 where script[0] == 0x00 && script[1] == 0x14, 34 where script[0] == 0x00 && script[1] == 0x20:
+            return Bech32.encodeSegwit(hrp: parameters.bech32HRP, version: 0, program: Array(script[2...]))
+        case 34 where script[0] == 0x51 && script[1] == 0x20:
+            return Bech32.encodeSegwit(hrp: parameters.bech32HRP, version: 1, program: Array(script[2...]))
+        case 23 where script[0] == 0xa9 && script[1] == 0x14 && script[22] == 0x87:
+            return Base58.encodeCheck([parameters.p2shVersion] + script[2..<22])
+        case 25 where script[0...2] == [0x76, 0xa9, 0x14] && script[23...24] == [0x88, 0xac]:
+            return Base58.encodeCheck([parameters.p2pkhVersion] + script[3..<23])
+        default:
+            return nil
+        }
+    }
+
     private static let allNetworks: [NetworkID] = [.bitcoin, .bitcoinTestnet, .bitcoinRegtest]
 
     /// Parses any standard Bitcoin address of `network`, naming the network it belongs to when it is another.
