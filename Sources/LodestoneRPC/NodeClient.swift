@@ -280,10 +280,12 @@ public struct NodeClient: Sendable {
             throw RPCError.transport(endpoint: endpoint.label, "reading the answer: \(error)")
         }
         guard (200..<300).contains(Int(response.status.code)) else {
-            // JSON-RPC 1.0 servers (Bitcoin Core) answer an error with HTTP 500 (404 for an unknown
-            // method) and the error object in the body: that is the node's answer, not an outage.
+            // JSON-RPC 1.0 servers (Bitcoin Core's legacy form) answer an error with HTTP 500 (404
+            // for an unknown method) and the error object in a body without `jsonrpc`: that is the
+            // node's answer, not an outage. A 2.0 body on an error status stays an HTTP failure.
             if [404, 500].contains(Int(response.status.code)),
-                let envelope = try? JSONDecoder().decode(Envelope<JSONIgnored>.self, from: Data(bytes.readableBytesView)), let error = envelope.error
+                let legacy = try? JSONDecoder().decode(LegacyError.self, from: Data(bytes.readableBytesView)), legacy.jsonrpc == nil,
+                let error = legacy.error
             {
                 throw RPCError.rpc(endpoint: endpoint.label, code: error.code, message: error.message)
             }
@@ -304,9 +306,10 @@ public struct NodeClient: Sendable {
         let params: [JSONParam]
     }
 
-    /// Any JSON value, read and dropped (the result of an error envelope).
-    struct JSONIgnored: Decodable {
-        init(from decoder: any Decoder) throws {}
+    /// A JSON-RPC 1.0 error answer: no `jsonrpc` member, an `error` object.
+    struct LegacyError: Decodable {
+        let jsonrpc: String?
+        let error: ErrorObject?
     }
 
     struct ErrorObject: Decodable {
