@@ -33,6 +33,23 @@ import Testing
         #expect(config.networks[.tron]?.internalSenders.map(\.normalized) == ["TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"])
     }
 
+    @Test func bitcoinNetworksAreWatchedWithTheirOwnDefaults() throws {
+        let config = try Self.load([
+            "networks.bitcoin.rpc": ConfigValue(.stringArray(["http://u:p@127.0.0.1:8332/"]), isSecret: true),
+            "networks.bitcoin-regtest.enabled": true,
+            "networks.bitcoin-regtest.rpc": ConfigValue(.stringArray(["http://127.0.0.1:18443/"]), isSecret: true),
+            "networks.bitcoin-regtest.rpc_cookie_file": "/var/lib/bitcoind/regtest/.cookie",
+        ])
+        #expect(config.networks[.bitcoin]?.rpc == ["http://u:p@127.0.0.1:8332/"])
+        #expect(config.networks[.bitcoin]?.maxHeadAgeSeconds == 7200, "mainnet: a head two hours old marks its endpoint stale")
+        #expect(config.networks[.bitcoinRegtest]?.maxHeadAgeSeconds == nil, "regtest mines irregularly: no staleness check")
+        #expect(config.networks[.bitcoinRegtest]?.rpcCookieFile == "/var/lib/bitcoind/regtest/.cookie")
+        #expect(config.networks[.ethereum]?.maxHeadAgeSeconds == 120)
+        #expect(throws: ConfigurationProblems.self) { try Self.load(["networks.bitcoin.finality": "finalized"]) }
+        #expect(ConfigFileCheck.problems(yaml: "networks:\n  bitcoin-regtest: {rpc_cookie_file: /x/.cookie}") == [])
+        #expect(ConfigFileCheck.problems(yaml: "networks:\n  ethereum: {rpc_cookie_file: /x/.cookie}").count == 1)
+    }
+
     @Test func confirmationTiersAreReadFromTheFileAndCheckedEntryByEntry() throws {
         let good = """
             assets:
