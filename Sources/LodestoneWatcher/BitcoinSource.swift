@@ -116,7 +116,8 @@ public struct BitcoinSource: ChainSource {
         var transfers: [ObservedTransfer] = []
         for (height, hash) in zip(range, hashes) {
             // One at a time: a full block at verbosity 2 can be tens of megabytes.
-            let block = try await client.call("getblock", [.string(hash), .int(2)], as: BitcoinBlock.self)
+            let block = try await client.call(
+                "getblock", [.string(hash), .int(2)], as: BitcoinBlock.self, fast: { BitcoinBlockReader.decodeEnvelope($0) })
             guard block.hash == hash, block.height == height else {
                 throw ChainSourceError.inconsistent("getblock \(hash) answered block \(block.height) \(block.hash)")
             }

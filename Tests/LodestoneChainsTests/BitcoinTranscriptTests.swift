@@ -111,6 +111,35 @@ import Testing
         #expect(checked >= 10, "cross-checks that find no data fail")
     }
 
+    @Test func theFastReaderReadsEveryRecordedBlockAsTheDecoderDoes() throws {
+        var read = 0
+        for (file, raw, block) in try Self.blocks() {
+            let fast = BitcoinBlockReader.decodeEnvelope(Data(raw.utf8))
+            #expect(fast == block, "\(file) block \(block.height)")
+            read += 1
+        }
+        #expect(read >= 8)
+    }
+
+    @Test func theFastReaderDeclinesWhatItDoesNotReadExactly() throws {
+        let raw = try #require(try Self.blocks().first?.raw)
+        #expect(BitcoinBlockReader.decodeEnvelope(Data(raw.utf8)) != nil)
+        let value = try #require(raw.firstMatch(of: /"value":([0-9.]+)/))
+        // Each of these is left to JSONDecoder (which reads or refuses it); none may be misread.
+        for changed in [
+            raw.replacingCharacters(in: value.range, with: #""value":1e-8"#),
+            raw.replacingCharacters(in: value.range, with: #""value":0.000000001"#),
+            raw.replacingCharacters(in: value.range, with: #""value":-1.0"#),
+            raw.replacingCharacters(in: value.range, with: #""value":"1.0""#),
+            raw.replacingOccurrences(of: #""txid":""#, with: #""txid":"\u0030"#),
+            raw.replacingOccurrences(of: #""height":"#, with: #""heigth":"#),
+            #"{"jsonrpc":"2.0","error":{"code":-5,"message":"Block not found"},"id":1}"#,
+            String(raw.dropLast(10)),
+        ] {
+            #expect(BitcoinBlockReader.decodeEnvelope(Data(changed.utf8)) == nil, "\(changed.prefix(80))")
+        }
+    }
+
     @Test func amountsAreExactOrRefused() throws {
         func parse(_ number: String) -> UInt64? {
             let text = #"{"value":\#(number),"n":0,"scriptPubKey":{"hex":"0014d0c4a3ef09e997b6e99e397e518fe3e41a118ca1"}}"#

@@ -4,7 +4,7 @@ public import LodestoneCore
 
 /// A block as Bitcoin Core's `getblock <hash> 2` writes it, reduced to what a deposit watcher needs:
 /// its place in the chain and every transaction's outputs as script bytes and satoshis.
-public struct BitcoinBlock: Sendable, Decodable {
+public struct BitcoinBlock: Sendable, Decodable, Equatable {
     /// Block hash (64 hex digits).
     public let hash: String
     /// Height on the chain it was read from.
@@ -21,6 +21,14 @@ public struct BitcoinBlock: Sendable, Decodable {
         case previousHash = "previousblockhash"
     }
 
+    init(hash: String, height: Int64, previousHash: String?, time: Int64, transactions: [BitcoinTransaction]) {
+        self.hash = hash
+        self.height = height
+        self.previousHash = previousHash
+        self.time = time
+        self.transactions = transactions
+    }
+
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         hash = try c.decode(String.self, forKey: .hash)
@@ -32,7 +40,7 @@ public struct BitcoinBlock: Sendable, Decodable {
 }
 
 /// One transaction of a block or the mempool.
-public struct BitcoinTransaction: Sendable, Decodable {
+public struct BitcoinTransaction: Sendable, Decodable, Equatable {
     /// Transaction id (64 hex digits).
     public let txid: String
     /// True for a block's first transaction, which creates new coins (spendable after 100 blocks).
@@ -42,6 +50,12 @@ public struct BitcoinTransaction: Sendable, Decodable {
 
     enum CodingKeys: String, CodingKey { case txid, vin, vout }
     struct Input: Decodable { let coinbase: String? }
+
+    init(txid: String, isCoinbase: Bool, outputs: [BitcoinOutput]) {
+        self.txid = txid
+        self.isCoinbase = isCoinbase
+        self.outputs = outputs
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -53,7 +67,7 @@ public struct BitcoinTransaction: Sendable, Decodable {
 }
 
 /// One output: its index, the exact `scriptPubKey` bytes, and its value in satoshis.
-public struct BitcoinOutput: Sendable, Decodable {
+public struct BitcoinOutput: Sendable, Decodable, Equatable {
     /// Index within its transaction (`vout`).
     public let n: Int
     /// The locking script, byte for byte: what deposits are matched on (never the address text).
@@ -66,6 +80,12 @@ public struct BitcoinOutput: Sendable, Decodable {
 
     enum CodingKeys: String, CodingKey { case n, value, scriptPubKey }
     struct Script: Decodable { let hex: String }
+
+    init(n: Int, script: [UInt8], sats: UInt64) {
+        self.n = n
+        self.script = script
+        self.sats = sats
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
