@@ -39,13 +39,16 @@ public struct APIDependencies: Sendable {
     public let openAPIDocument: String
     /// Why a webhook URL may not be registered (nil when it may): the deployment's address policy.
     public let webhookURLProblem: @Sendable (String) async -> String?
+    /// The scanners' progress, shown by `GET /v1/networks`.
+    public let progress: ScanProgressBoard
 
     /// Bundles the dependencies.
     public init(
         store: any Store, assets: AssetRegistry, issuer: AddressIssuer, networks: [NetworkStatus], limiter: RateLimiter,
         now: @escaping @Sendable () -> Int64, openAPIDocument: String,
-        webhookURLProblem: @escaping @Sendable (String) async -> String? = { _ in nil }
+        webhookURLProblem: @escaping @Sendable (String) async -> String? = { _ in nil }, progress: ScanProgressBoard = ScanProgressBoard()
     ) {
+        self.progress = progress
         self.webhookURLProblem = webhookURLProblem
         self.store = store
         self.assets = assets

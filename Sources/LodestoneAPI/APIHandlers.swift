@@ -13,7 +13,7 @@ struct APIHandlers: Sendable {
     func register(on b: inout APIRouterBuilder) {
         b.addPublic(.get, "/healthz") { _, _ in try await health() }
         b.addPublic(.get, "/openapi.yaml") { _, _ in openAPI() }
-        b.add(.get, "/v1/networks", .service) { r, _, _ in try networks(r) }
+        b.add(.get, "/v1/networks", .service) { r, _, _ in try await networks(r) }
         b.add(.get, "/v1/assets", .service) { r, _, _ in try await assets(r) }
         b.add(.patch, "/v1/assets/:id", .operator) { r, c, k in try await patchAsset(r, c, k) }
         b.add(.get, "/v1/audit_events", .operator) { r, _, _ in try await auditEvents(r) }
@@ -64,14 +64,17 @@ struct APIHandlers: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: deps.openAPIDocument)))
     }
 
-    func networks(_ r: Request) throws -> Response {
+    func networks(_ r: Request) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
         let enabled = deps.issuer.networks
-        return try respond(DataBody(data: deps.networks.map { n in
-            NetworkBody(
-                id: n.id.rawValue, name: n.id.displayName, family: n.id.family.rawValue, chainID: n.id.evmChainID,
-                enabled: n.enabled && enabled.contains(n.id), watched: deps.isWatched(n.id))
-        }))
+        var bodies: [NetworkBody] = []
+        for n in deps.networks {
+            bodies.append(
+                NetworkBody(
+                    id: n.id.rawValue, name: n.id.displayName, family: n.id.family.rawValue, chainID: n.id.evmChainID,
+                    enabled: n.enabled && enabled.contains(n.id), watched: deps.isWatched(n.id), progress: await deps.progress.progress(of: n.id)))
+        }
+        return try respond(DataBody(data: bodies))
     }
 
     func assets(_ r: Request) async throws -> Response {

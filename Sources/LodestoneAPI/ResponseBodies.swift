@@ -10,15 +10,33 @@ func metadataValue(_ text: String?) -> JSONValue? {
 }
 
 struct NetworkBody: ResponseEncodable {
+    struct Endpoint: Encodable {
+        let label: String
+        let healthy: Bool
+        let problem: String?
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(label, forKey: .label)
+            try c.encode(healthy, forKey: .healthy)
+            try c.encode(problem, forKey: .problem)  // explicit null when healthy
+        }
+        enum CodingKeys: String, CodingKey { case label, healthy, problem }
+    }
+
     let id: String
     let name: String
     let family: String
     let chainID: UInt64?
     let enabled: Bool
     let watched: Bool
+    /// The scanner's last report; nil before its first step (and on networks not watched).
+    let progress: ScanProgress?
     enum CodingKeys: String, CodingKey {
-        case id, name, family, enabled, watched
+        case id, name, family, enabled, watched, lag, endpoints
         case chainID = "chain_id"
+        case headHeight = "head_height"
+        case scannedHeight = "scanned_height"
+        case updated
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -29,6 +47,13 @@ struct NetworkBody: ResponseEncodable {
         try c.encode(chainID, forKey: .chainID)  // explicit null outside EVM
         try c.encode(enabled, forKey: .enabled)
         try c.encode(watched, forKey: .watched)
+        // Explicit nulls until the scanner has reported.
+        try c.encode(progress?.headHeight, forKey: .headHeight)
+        try c.encode(progress?.scannedHeight, forKey: .scannedHeight)
+        try c.encode(progress?.lag, forKey: .lag)
+        try c.encode(progress?.updatedAt.map(rfc3339), forKey: .updated)
+        try c.encode(
+            (progress?.endpoints ?? []).map { Endpoint(label: $0.label, healthy: $0.healthy, problem: $0.problem) }, forKey: .endpoints)
     }
 }
 

@@ -73,6 +73,7 @@ public enum LodestoneServer {
             _ = try await store.webhookEndpoints()
             let issuer = try await ServerDependencies.issuer(config: config, store: store, passphrase: passphrase, logger: logger)
             let registry = try await ServerDependencies.assets(config: config, store: store, now: nowMillis())
+            let progress = ScanProgressBoard()
             let deps = APIDependencies(
                 store: store, assets: registry, issuer: issuer,
                 networks: (NetworkID.production + NetworkID.allCases.filter { !$0.isMainnet && config.networks[$0]?.enabled == true })
@@ -85,10 +86,11 @@ public enum LodestoneServer {
                     enabledNetworks: NetworkID.allCases.filter(issuer.networks.contains).map(\.rawValue)),
                 webhookURLProblem: { [policy = WebhookURLPolicy(allowPrivate: config.allowPrivateWebhookURLs)] url in
                     await HostResolver.system.problem(with: url, policy: policy)
-                })
+                }, progress: progress)
             let (router, _) = APIRouterBuilder.build(deps)
             var services: [any Service] = [IntentExpiryService(store: store, now: nowMillis, logger: logger)]
-            services += await WatchServices.make(config: config, store: store, registry: registry, now: nowMillis, logger: logger)
+            services += await WatchServices.make(
+                config: config, store: store, registry: registry, now: nowMillis, logger: logger, progress: progress)
             if let fileProvider {
                 services.append(fileProvider)
                 services.append(

@@ -21,7 +21,8 @@ enum WatchServices {
     }
     /// One scanner per enabled network with endpoints, plus the webhook deliverer.
     static func make(
-        config: LodestoneConfiguration, store: SQLStore, registry: AssetRegistry, now: @escaping @Sendable () -> Int64, logger: Logger
+        config: LodestoneConfiguration, store: SQLStore, registry: AssetRegistry, now: @escaping @Sendable () -> Int64, logger: Logger,
+        progress: ScanProgressBoard
     ) async -> [any Service] {
         var services: [any Service] = []
         var watchLists: [ChainFamily: AddressWatchList] = [:]
@@ -73,7 +74,7 @@ enum WatchServices {
             scan.internalSenders = Set(settings.internalSenders.map { Array($0.matchKey.suffix(20)) })
             let scanner = NetworkScanner(
                 source: source, store: store, watchList: watchList, assets: registry, minimums: config.minimums, settings: scan, now: now,
-                logger: logger)
+                logger: logger, progress: progress)
             services.append(GuardedService(name: "scanner \(network)", logger: logger) { try await scanner.run() })
         }
         let deliverer = WebhookDeliverer(

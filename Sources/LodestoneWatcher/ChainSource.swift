@@ -56,6 +56,8 @@ public protocol ChainSource: Sendable {
     func scan(_ range: ClosedRange<Int64>, watching: AddressWatchList) async throws -> ScannedRange
     /// Token transfers in `range` read again (the back-up pass over final blocks).
     func rescan(_ range: ClosedRange<Int64>, watching: AddressWatchList) async throws -> [ObservedTransfer]
+    /// Each endpoint's label, health and last problem.
+    func endpointHealth() async -> [(label: String, healthy: Bool, problem: String?)]
 }
 
 /// Which node tag stands for "final" when a network waits for finality instead of counting blocks.

@@ -35,12 +35,16 @@ public struct NetworkScanner: Sendable {
     let settings: ScanSettings
     let now: @Sendable () -> Int64
     let logger: Logger
+    /// Where the scanner reports its head, scanned height and endpoints after every step.
+    let progress: ScanProgressBoard?
 
     /// A scanner keeping what it finds in `ledger` and finding owners in `directory`.
     public init(
         source: any ChainSource, ledger: any ScanLedger, directory: any AddressDirectory, watchList: AddressWatchList, assets: AssetRegistry,
-        minimums: [String: Amount], settings: ScanSettings, now: @escaping @Sendable () -> Int64, logger: Logger
+        minimums: [String: Amount], settings: ScanSettings, now: @escaping @Sendable () -> Int64, logger: Logger,
+        progress: ScanProgressBoard? = nil
     ) {
+        self.progress = progress
         self.source = ValidatedChainSource(inner: source)
         self.ledger = ledger
         self.directory = directory
@@ -55,11 +59,12 @@ public struct NetworkScanner: Sendable {
     /// A scanner over one store that is both ledger and directory.
     public init(
         source: any ChainSource, store: some ScanLedger & AddressDirectory, watchList: AddressWatchList, assets: AssetRegistry,
-        minimums: [String: Amount], settings: ScanSettings, now: @escaping @Sendable () -> Int64, logger: Logger
+        minimums: [String: Amount], settings: ScanSettings, now: @escaping @Sendable () -> Int64, logger: Logger,
+        progress: ScanProgressBoard? = nil
     ) {
         self.init(
             source: source, ledger: store, directory: store, watchList: watchList, assets: assets, minimums: minimums, settings: settings,
-            now: now, logger: logger)
+            now: now, logger: logger, progress: progress)
     }
 
     var network: NetworkID { source.network }
@@ -76,10 +81,18 @@ public struct NetworkScanner: Sendable {
 
     /// One step: anchor, advance, or roll back; every node call of it goes to one endpoint.
     public func step() async throws -> Outcome {
-        try await source.pinned { try await unpinnedStep() }
+        var head: Int64? = nil
+        let outcome = try await source.pinned { try await unpinnedStep(head: &head) }
+        if let progress {
+            let endpoints = await source.endpointHealth().map { ScanProgress.Endpoint(label: $0.label, healthy: $0.healthy, problem: $0.problem) }
+            let scanned = try await ledger.scanCursor(network: network)?.number
+            await progress.record(
+                ScanProgress(headHeight: head, scannedHeight: scanned, updatedAt: now(), endpoints: endpoints), for: network)
+        }
+        return outcome
     }
 
-    func unpinnedStep() async throws -> Outcome {
+    func unpinnedStep(head: inout Int64?) async throws -> Outcome {
         var machine = ScanStepMachine(settings: machineSettings)
         var action = machine.start()
         // The transfers of the range being committed, kept between the scan and its commit.
@@ -87,7 +100,9 @@ public struct NetworkScanner: Sendable {
         while true {
             switch action {
             case .readHead:
-                action = machine.headRead(try await source.head().block)
+                let block = try await source.head().block
+                head = block.number
+                action = machine.headRead(block)
             case .readCursor:
                 let cursor = try await ledger.scanCursor(network: network)
                 action = machine.cursorRead(cursor, scanStart: cursor == nil ? nil : try await ledger.marker(name: startMarker))

@@ -50,6 +50,9 @@ public struct TronSource: ChainSource {
 
     static func body(_ num: Int64) -> Data { (try? JSONEncoder().encode(["num": num])) ?? Data() }
 
+    /// Each endpoint's label, health and last problem.
+    public func endpointHealth() async -> [(label: String, healthy: Bool, problem: String?)] { await client.health() }
+
     public func verifyChain() async throws {
         try await EndpointChecks.verify(client, network: network, logger: logger)
     }

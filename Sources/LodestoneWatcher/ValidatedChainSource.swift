@@ -22,6 +22,8 @@ struct ValidatedChainSource: ChainSource {
 
     func finalizedHeight(_ tag: FinalityTag) async throws -> Int64 { try await inner.finalizedHeight(tag) }
 
+    func endpointHealth() async -> [(label: String, healthy: Bool, problem: String?)] { await inner.endpointHealth() }
+
     func block(at number: Int64) async throws -> ChainBlock {
         let block = try await inner.block(at: number)
         try check(block)

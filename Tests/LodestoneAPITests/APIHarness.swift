@@ -22,7 +22,8 @@ struct APIHarness: Sendable {
 
     static func with(
         _ backend: Backend, rateLimit: Int = 100_000, live: Bool = false, networks: [NetworkID] = NetworkID.production,
-        unwatched: Set<NetworkID> = [], _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
+        unwatched: Set<NetworkID> = [], progress: ScanProgressBoard = ScanProgressBoard(),
+        _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await StoreFixture.with(backend) { store in
             let clock = TestClock()
@@ -46,7 +47,7 @@ struct APIHarness: Sendable {
                             WebhookURLPolicy(allowPrivate: false).check(resolved: [$0], host: target.host)?.description
                         }
                     }
-                })
+                }, progress: progress)
             let (router, routes) = APIRouterBuilder.build(deps)
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             let harness = APIHarness(

@@ -94,6 +94,29 @@ import Testing
         }
     }
 
+    @Test func networksShowTheirScannersProgressAndEndpoints() async throws {
+        let board = ScanProgressBoard()
+        await board.record(
+            ScanProgress(
+                headHeight: 870_010, scannedHeight: 870_003, updatedAt: 1_795_240_553_000,
+                endpoints: [
+                    .init(label: "http://127.0.0.1:8332", healthy: true, problem: nil),
+                    .init(label: "https://btc.example", healthy: false, problem: "https://btc.example: timed out"),
+                ]), for: .bitcoin)
+        try await APIHarness.with(.sqlite, progress: board) { h, c in
+            let networks = try await c.call(.get, "/v1/networks", key: h.serviceKey).data
+            let bitcoin = try #require(networks.first { $0["id"] as? String == "bitcoin" })
+            #expect(bitcoin["head_height"] as? Int == 870_010 && bitcoin["scanned_height"] as? Int == 870_003 && bitcoin["lag"] as? Int == 7)
+            #expect(bitcoin["updated"] as? String == "2026-11-21T05:55:53.000Z")
+            let endpoints = try #require(bitcoin["endpoints"] as? [[String: Any]])
+            #expect(endpoints.map { $0["healthy"] as? Bool } == [true, false])
+            #expect(endpoints[1]["problem"] as? String == "https://btc.example: timed out" && endpoints[0]["problem"] is NSNull)
+            // A network whose scanner has not reported shows nulls, not zeros.
+            let ethereum = try #require(networks.first { $0["id"] as? String == "ethereum" })
+            #expect(ethereum["head_height"] is NSNull && ethereum["lag"] is NSNull && (ethereum["endpoints"] as? [Any])?.isEmpty == true)
+        }
+    }
+
     @Test(arguments: backends)
     func thresholdsCanBeTieredByAmount(_ backend: Backend) async throws {
         try await APIHarness.with(backend) { h, c in

@@ -73,6 +73,8 @@ final class MemoryChainSource: ChainSource {
 
     func verifyChain() async throws {}
 
+    func endpointHealth() async -> [(label: String, healthy: Bool, problem: String?)] { [("memory://chain", true, nil)] }
+
     func pinned<T: Sendable>(_ body: () async throws -> T) async throws -> T { try await body() }
 
     func head() async throws -> ChainHead {

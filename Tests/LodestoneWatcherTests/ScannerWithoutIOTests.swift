@@ -117,6 +117,27 @@ import Testing
         }
     }
 
+    @Test func everyStepReportsTheHeadTheScannedHeightAndTheEndpoints() async throws {
+        try await ScanSubject.with(.memory) { s in
+            let chain = MemoryChainSource(length: 10)
+            let board = ScanProgressBoard()
+            var settings = ScanSettings()
+            settings.blocksPerStep = 5
+            settings.recheckDepth = nil
+            let scanner = NetworkScanner(
+                source: chain, ledger: s.ledger, directory: s.directory, watchList: AddressWatchList(family: .evm, directory: s.directory),
+                assets: Self.registry, minimums: [:], settings: settings, now: { 42 }, logger: ScanHarness.logger, progress: board)
+            _ = try await Self.catchUp(scanner)
+            var progress = try #require(await board.progress(of: .ethereum))
+            #expect(progress.headHeight == 10 && progress.scannedHeight == 10 && progress.lag == 0 && progress.updatedAt == 42)
+            #expect(progress.endpoints == [.init(label: "memory://chain", healthy: true, problem: nil)])
+            chain.mine(12)
+            _ = try await scanner.step()
+            progress = try #require(await board.progress(of: .ethereum))
+            #expect(progress.headHeight == 22 && progress.scannedHeight == 15 && progress.lag == 7)
+        }
+    }
+
     @Test func theLoopBacksOffOnItsClockAndPollsWhenCaughtUp() async throws {
         try await ScanSubject.with(.memory) { s in
             let chain = MemoryChainSource(length: 10)
