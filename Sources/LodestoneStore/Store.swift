@@ -85,7 +85,8 @@ public struct NewPaymentIntent: Sendable {
 /// Derives the address for an HD index on a network; the store calls it inside the allocating transaction.
 public typealias AddressDerivation = @Sendable (_ network: NetworkID, _ index: UInt32) throws -> DerivedAddress
 
-/// Everything Lodestone persists. One contract, two implementations (SQLite, PostgreSQL), one test suite.
+/// What the API and the services persist. One contract, two implementations (SQLite, PostgreSQL),
+/// one test suite. What the scanners keep is their own port (`ScanLedger`), which `SQLStore` also implements.
 public protocol Store: Sendable {
     /// Brings the schema up to date; safe to call at every start.
     func migrate() async throws
@@ -150,12 +151,6 @@ public protocol Store: Sendable {
     /// Stores sealed key material once; `conflict` if the name exists.
     func storeSealedKey(name: String, sealed: String, now: Int64) async throws
 
-    /// Records a deposit once per (network, tx hash, position); a repeat returns the stored one
-    /// with `created == false`. Below `minimum` it is stored as `ignored` and never credited.
-    func recordDeposit(_ observation: DepositObservation, minimum: Amount, now: Int64) async throws -> (Deposit, created: Bool)
-    /// Credits a pending deposit in one transaction: intents oldest first, the rest to the balance,
-    /// events to the outbox. Returns nil when it was already credited or is not pending.
-    func creditDeposit(id: String, now: Int64) async throws -> CreditOutcome?
     /// A customer's unapplied balances, by asset id.
     func balances(customerID: String) async throws -> [String: LedgerAmount]
     /// Outbox events, oldest first.
@@ -163,26 +158,6 @@ public protocol Store: Sendable {
 
     /// Deposits matching `filter`, newest first.
     func deposits(_ filter: DepositFilter, page: Int, pageSize: Int) async throws -> Page<Deposit>
-    /// The last block a network's scan committed, nil before its first step.
-    func scanCursor(network: NetworkID) async throws -> ChainBlock?
-    /// The stored block at `number` on `network`, if it is still kept.
-    func chainBlock(network: NetworkID, number: Int64) async throws -> ChainBlock?
-    /// Stores a scan step in one transaction: its deposits (each once), its block hashes and the
-    /// cursor; `invalidState` if the cursor is no longer `commit.previous`. Returns the deposits
-    /// this step created or revived.
-    func commitScan(_ commit: ScanCommit, now: Int64) async throws -> [Deposit]
-    /// Rolls a network back to `ancestor` after a reorg: deposits above it are orphaned (pending)
-    /// or flagged reversed (credited), their block hashes dropped, the cursor set to `ancestor`.
-    func rewind(network: NetworkID, to ancestor: ChainBlock, now: Int64) async throws -> RewindOutcome
-    /// Forgets block hashes below `number` (the reorg window has passed them).
-    func pruneChainBlocks(network: NetworkID, below number: Int64) async throws
-    /// Pending deposits on `network`, oldest block first.
-    func pendingDeposits(network: NetworkID) async throws -> [Deposit]
-    /// Records the confirmations counted for a pending deposit.
-    func setConfirmations(depositID: String, confirmations: Int, now: Int64) async throws
-    /// Match keys (hex) of the addresses of `family` whose sequence number is above `sequence`, in
-    /// sequence order. Numbers are handed out in commit order, so nothing is ever left behind.
-    func watchedAddresses(family: ChainFamily, after sequence: Int64) async throws -> [(matchKey: String, sequence: Int64)]
 
     /// Registers a webhook endpoint.
     func createWebhookEndpoint(url: String, events: [EventType], secret: String, now: Int64) async throws -> WebhookEndpoint
@@ -203,9 +178,4 @@ public protocol Store: Sendable {
     func event(id: String) async throws -> OutboxEvent?
     /// Deliveries of an event, with their attempts.
     func deliveries(eventID: String) async throws -> [DeliveryRecord]
-
-    /// A named progress marker (for example the back-up pass of a network), nil if never set.
-    func marker(name: String) async throws -> Int64?
-    /// Sets a named progress marker.
-    func setMarker(name: String, value: Int64) async throws
 }
