@@ -74,6 +74,23 @@ import Testing
         }
     }
 
+    @Test func refusedCredentialsAndAnUnreadableCookieFileSaySo() async throws {
+        try await Self.with([Scripted(status: 401, body: "")]) { url, seen in
+            await #expect {
+                _ = try await Self.client(url).call("getblockcount", [], as: Int64.self)
+            } throws: { error in
+                "\(error)".contains("the node refused the credentials")
+            }
+            let missing = "/nonexistent/lodestone-\(UUID().uuidString)/.cookie"
+            await #expect {
+                _ = try await Self.client(url, cookie: missing).call("getblockcount", [], as: Int64.self)
+            } throws: { error in
+                "\(error)".contains("cannot read the cookie file") && !"\(error)".contains(missing)
+            }
+            #expect(seen().count == 1, "no request is sent without the cookie")
+        }
+    }
+
     @Test func credentialsComeFromTheURLOrTheCookieFileAndTheURLKeepsNone() async throws {
         let ok = Scripted(status: 200, body: #"{"jsonrpc":"2.0","result":1,"id":1}"#)
         try await Self.with([ok, ok, ok]) { url, seen in
