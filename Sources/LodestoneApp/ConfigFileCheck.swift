@@ -139,7 +139,8 @@ public enum ConfigFileCheck {
                 "internal_senders",
             ]
             let allowed =
-                (network.family == .bitcoin ? ["enabled", "account", "xpub", "script", "rpc_cookie_file"] : ["enabled", "account", "xpub"])
+                (network.family == .bitcoin
+                    ? ["enabled", "account", "xpub", "script", "rpc_cookie_file", "watch_mempool"] : ["enabled", "account", "xpub"])
                 + watching
             guard let map = mapping(value, at: path, allowed: allowed) else { return }
             if let rpc = map["rpc"], !((rpc as? [Any])?.allSatisfy { $0 is String } ?? false) {
@@ -155,6 +156,7 @@ public enum ConfigFileCheck {
                 }
             }
             bool(map["enabled"], at: "\(path).enabled")
+            bool(map["watch_mempool"], at: "\(path).watch_mempool")
             let account = int(map["account"], at: "\(path).account", in: 0...Int(Int32.max)) ?? 0
             var script: BitcoinScript? = nil
             if let text = string(map["script"], at: "\(path).script") {

@@ -26,6 +26,8 @@ public struct NetworkSettings: Sendable, Equatable {
     /// Bitcoin Core's cookie file (`user:password`), read before each request; instead of a user
     /// and password in the URL.
     public var rpcCookieFile: String? = nil
+    /// Bitcoin: follow the mempool, so payments show as detected before they are mined.
+    public var watchMempool: Bool = false
     /// Blocks per scan step.
     public var blocksPerStep: Int = 20
     /// Seconds between polls once caught up.
@@ -92,7 +94,10 @@ public struct LodestoneConfiguration: Sendable {
             if !settings.rpc.isEmpty, n.family == .solana {
                 r.problems.append("\(base).rpc: watching \(n.family.rawValue) networks is not supported yet")
             }
-            if n.family == .bitcoin { settings.rpcCookieFile = r.string("\(base).rpc_cookie_file").flatMap { $0.isEmpty ? nil : $0 } }
+            if n.family == .bitcoin {
+                settings.rpcCookieFile = r.string("\(base).rpc_cookie_file").flatMap { $0.isEmpty ? nil : $0 }
+                settings.watchMempool = r.bool("\(base).watch_mempool") ?? true
+            }
             settings.rpcRequestsPerSecond = r.int("\(base).rpc_requests_per_second", in: 1...10_000) ?? 25
             settings.startBlock = r.int("\(base).start_block", in: 1...Int(Int32.max) * 1000).map(Int64.init)
             if let finality = r.string("\(base).finality") {

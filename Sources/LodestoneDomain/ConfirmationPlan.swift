@@ -32,7 +32,8 @@ public enum ConfirmationPlan {
         tip: Int64, pending: [Deposit], thresholds: [String: ConfirmationThreshold], finality: Finality
     ) -> [Step] {
         var steps: [Step] = []
-        for d in pending where d.blockNumber <= tip {
+        // An unmined deposit has no block: nothing to count, never credited from the mempool.
+        for d in pending where !d.isUnmined && d.blockNumber <= tip {
             let confirmations = ConfirmationRule.confirmations(head: tip, height: d.blockNumber)
             let ready: Bool
             switch finality {

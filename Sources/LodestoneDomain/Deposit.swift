@@ -75,6 +75,23 @@ public struct Deposit: Sendable, Hashable {
 }
 
 extension Deposit {
+    /// The block number of a transfer seen in the mempool, in no block yet.
+    public static let unminedBlockNumber: Int64 = -1
+    /// The block hash of a transfer in no block yet.
+    public static let unminedBlockHash = ""
+
+    /// True while its transaction is in the mempool, in no block: it has no confirmation to count.
+    public var isUnmined: Bool { blockNumber < 0 }
+
+    /// Why it is orphaned, when it is: its block left the chain, or its transaction left the
+    /// mempool without being mined.
+    public var orphanedReason: String? {
+        guard status == .orphaned else { return nil }
+        return isUnmined
+            ? "its transaction left the mempool without being mined (replaced, evicted or double-spent)"
+            : "its block left the chain in a reorg"
+    }
+
     /// The same deposit in another status.
     public func with(status: DepositStatus, confirmations: Int? = nil) -> Deposit {
         Deposit(

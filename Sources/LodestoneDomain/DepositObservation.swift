@@ -49,6 +49,11 @@ public struct DepositObservation: Sendable, Equatable {
     }
 }
 
+extension DepositObservation {
+    /// True for a transfer seen in the mempool, in no block yet.
+    public var isUnmined: Bool { blockNumber < 0 }
+}
+
 /// The webhook event types.
 public enum EventType: String, Sendable, Codable, CaseIterable {
     case depositDetected = "deposit.detected"

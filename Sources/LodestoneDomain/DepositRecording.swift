@@ -43,6 +43,8 @@ public enum DepositRecording {
         let reason = ignoredReason(o, minimum: minimum)
         let status: DepositStatus = reason == nil ? .pending : .ignored
         guard let existing else { return .insert(status: status, ignoredReason: reason) }
+        // The mempool never outranks a block: a transaction mined meanwhile stays where it was mined.
+        if o.isUnmined, !existing.isUnmined, existing.status != .orphaned, existing.status != .reversed { return .unchanged }
         switch existing.status {
         case .orphaned: return .revive(status: status, ignoredReason: reason)
         case .reversed: return .restore
@@ -60,6 +62,26 @@ public enum DepositRecording {
         }
     }
 
+    /// What happens to an unmined deposit whose transaction left the mempool without being mined
+    /// (replaced, evicted, or conflicted by a block): its detection is withdrawn.
+    public static func withdrawal(_ d: Deposit) -> Rollback {
+        guard d.isUnmined else { return .none }
+        switch d.status {
+        case .ignored: return .orphanIgnored
+        case .pending: return .orphan
+        case .confirmed, .orphaned, .reversed: return .none
+        }
+    }
+
     /// The ledger cause of a deposit seen again in block `blockHash`, unique per inclusion.
     public static func cause(depositID: String, blockHash: String) -> String { "\(depositID).\(blockHash)" }
+
+    /// The ledger cause of deposit `depositID` seen again in `o` at `at`: its block, or for the
+    /// mempool (which has no block to name) the time, so each return to the mempool is its own.
+    public static func cause(depositID: String, observation o: DepositObservation, at: Int64) -> String {
+        o.isUnmined ? "\(depositID).mempool.\(at)" : cause(depositID: depositID, blockHash: o.blockHash)
+    }
+
+    /// The ledger cause of withdrawing deposit `depositID`'s detection at `at`.
+    public static func withdrawalCause(at: Int64) -> String { "mempool.\(at)" }
 }

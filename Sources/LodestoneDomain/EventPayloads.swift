@@ -60,13 +60,15 @@ public struct DepositRepresentation: Encodable, Sendable {
         try c.encode(deposit.amount.decimalString(decimals: decimals), forKey: .amount)
         try c.encode(deposit.txHash, forKey: .txHash)
         try c.encode(deposit.position, forKey: .position)
-        try c.encode(deposit.blockNumber, forKey: .blockNumber)
-        try c.encode(deposit.blockHash, forKey: .blockHash)
+        // A transfer still in the mempool is in no block: null, not a made-up number.
+        try c.encode(deposit.isUnmined ? nil : deposit.blockNumber, forKey: .blockNumber)
+        try c.encode(deposit.isUnmined ? nil : deposit.blockHash, forKey: .blockHash)
         try c.encode(deposit.confirmations, forKey: .confirmations)
         try c.encode(deposit.status.rawValue, forKey: .status)
         try c.encode(rfc3339(deposit.createdAt), forKey: .created)
         try c.encode(deposit.sender, forKey: .sender)  // null when the chain names none
         try c.encode(deposit.ignoredReason, forKey: .ignoredReason)
+        try c.encode(deposit.orphanedReason, forKey: .orphanedReason)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -75,6 +77,7 @@ public struct DepositRepresentation: Encodable, Sendable {
         case blockNumber = "block_number"
         case blockHash = "block_hash"
         case ignoredReason = "ignored_reason"
+        case orphanedReason = "orphaned_reason"
     }
 }
 

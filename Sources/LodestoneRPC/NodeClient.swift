@@ -140,6 +140,39 @@ public struct NodeClient: Sendable {
         return results
     }
 
+    /// Like `batch`, but an error a node answers for one call (a JSON-RPC error object) is that
+    /// call's result instead of failing them all; transport and format failures still throw.
+    public func batchResults<R: Decodable & Sendable>(
+        _ method: String, _ paramLists: [[JSONParam]], as: R.Type = R.self, batchSize: Int = 50
+    ) async throws -> [Result<R, RPCError>] {
+        var results: [Result<R, RPCError>] = []
+        results.reserveCapacity(paramLists.count)
+        var start = 0
+        while start < paramLists.count {
+            let chunk = Array(paramLists[start..<min(start + batchSize, paramLists.count)])
+            start += chunk.count
+            if !batching.refused {
+                let body = try JSONEncoder().encode(chunk.enumerated().map { RPCRequest(id: $0.offset, method: method, params: $0.element) })
+                do {
+                    results += try await send(path: "", body: body) { endpoint, data in
+                        try Self.decodeBatchResults(data, count: chunk.count, as: R.self, method: method, endpoint: endpoint)
+                    }
+                    continue
+                } catch let refusal as RPCError {
+                    guard case .batchRefused = refusal else { throw refusal }
+                    batching.markRefused()
+                }
+            }
+            for params in chunk {
+                do { results.append(.success(try await call(method, params, as: R.self))) } catch let error as RPCError {
+                    guard case .rpc = error else { throw error }
+                    results.append(.failure(error))
+                }
+            }
+        }
+        return results
+    }
+
     /// The calls of a refused batch as single requests, concurrently (the rate limit paces them), in order.
     func oneByOne<R: Decodable & Sendable>(_ method: String, _ paramLists: [[JSONParam]], as: R.Type) async throws -> [R] {
         try await withThrowingTaskGroup(of: (Int, R).self) { group in
@@ -365,6 +398,25 @@ public struct NodeClient: Sendable {
         return try (0..<count).map { id in
             guard let envelope = byID[id] else { throw RPCError.malformed(endpoint: endpoint, "\(method) batch: no answer for \(id)") }
             return try envelope.value(method: method, endpoint: endpoint)
+        }
+    }
+
+    static func decodeBatchResults<R: Decodable>(_ data: Data, count: Int, as: R.Type, method: String, endpoint: String) throws
+        -> [Result<R, RPCError>]
+    {
+        let envelopes: [Envelope<R>]
+        do { envelopes = try JSONDecoder().decode([Envelope<R>].self, from: data) } catch {
+            if let single = try? JSONDecoder().decode(Envelope<R>.self, from: data), let e = single.error {
+                throw RPCError.batchRefused(endpoint: endpoint, code: e.code, message: e.message)
+            }
+            throw RPCError.malformed(endpoint: endpoint, "\(method) batch: \(describe(error))")
+        }
+        var byID: [Int: Envelope<R>] = [:]
+        for e in envelopes { if let id = e.id { byID[id] = e } }
+        return try (0..<count).map { id in
+            guard let envelope = byID[id] else { throw RPCError.malformed(endpoint: endpoint, "\(method) batch: no answer for \(id)") }
+            if let error = envelope.error { return .failure(RPCError.rpc(endpoint: endpoint, code: error.code, message: error.message)) }
+            return .success(try envelope.value(method: method, endpoint: endpoint))
         }
     }
 

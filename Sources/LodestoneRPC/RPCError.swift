@@ -22,6 +22,8 @@ public enum RPCError: Error, Sendable, CustomStringConvertible, Equatable {
 
     /// Bitcoin Core's error code while it loads its block index.
     public static let warmingUp = -28
+    /// Bitcoin Core's "no such transaction, block or key" (`RPC_INVALID_ADDRESS_OR_KEY`).
+    public static let notFound = -5
 
     /// True when another endpoint (or a later try) may succeed.
     public var isRetryable: Bool {

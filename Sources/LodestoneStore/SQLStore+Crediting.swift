@@ -56,7 +56,7 @@ extension SQLStore {
                 "UPDATE deposits SET status = $1, ignored_reason = $2 WHERE id = $3", [.text(status.rawValue), reason.sql, .text(existing.id)])
             if status == .pending {
                 try await Self.ledger(
-                    .detected(depositID: existing.id, cause: DepositRecording.cause(depositID: existing.id, blockHash: o.blockHash), at: now),
+                    .detected(depositID: existing.id, cause: DepositRecording.cause(depositID: existing.id, observation: o, at: now), at: now),
                     customer: existing.customerID, asset: existing.assetID, deposit: existing.id, lock: lock, now: now, db)
             }
             return (existing.moved(to: o, status: status), true)
@@ -64,7 +64,7 @@ extension SQLStore {
             let existing = existing!
             try await move(existing, to: o, now: now, db)
             try await Self.ledger(
-                .restored(depositID: existing.id, cause: DepositRecording.cause(depositID: existing.id, blockHash: o.blockHash), at: now),
+                .restored(depositID: existing.id, cause: DepositRecording.cause(depositID: existing.id, observation: o, at: now), at: now),
                 customer: existing.customerID, asset: existing.assetID, deposit: existing.id, lock: lock, now: now, db)
             return (existing.moved(to: o, status: .pending), true)
         }

@@ -119,6 +119,39 @@ extension SQLStore {
         }
     }
 
+    public func unminedDeposits(network: NetworkID) async throws -> [Deposit] {
+        try await database.read { db in
+            try await db.query(
+                """
+                SELECT \(Self.depositColumns) FROM deposits
+                WHERE network = $1 AND block_number < 0 AND status IN ('pending', 'ignored') ORDER BY id
+                """, [.text(network.rawValue)]
+            ).map(Self.deposit)
+        }
+    }
+
+    public func withdrawUnmined(depositID: String, now: Int64) async throws -> Deposit? {
+        let lock = database.dialect.forUpdate
+        return try await database.transaction { db in
+            guard let row = try await db.query("SELECT \(Self.depositColumns) FROM deposits WHERE id = $1\(lock)", [.text(depositID)]).first
+            else { throw StoreError.notFound("deposit") }
+            let deposit = try Self.deposit(row)
+            switch DepositRecording.withdrawal(deposit) {
+            case .orphanIgnored:
+                _ = try await db.query(
+                    "UPDATE deposits SET status = $1, updated_at = $2 WHERE id = $3",
+                    [.text(DepositStatus.orphaned.rawValue), .int(now), .text(deposit.id)])
+            case .orphan:
+                try await Self.ledger(
+                    .orphaned(depositID: deposit.id, cause: DepositRecording.withdrawalCause(at: now), at: now), customer: deposit.customerID,
+                    asset: deposit.assetID, deposit: deposit.id, lock: lock, now: now, db)
+            case .reverse, .none:
+                return nil
+            }
+            return deposit.with(status: .orphaned)
+        }
+    }
+
     public func setConfirmations(depositID: String, confirmations: Int, now: Int64) async throws {
         _ = try await database.read { db in
             try await db.query(

@@ -40,8 +40,13 @@ public actor AddressWatchList {
 
     /// The outputs among `outputs` whose script is watched, as (transaction index, output) pairs.
     public func watchedOutputs(of block: BitcoinBlock) -> [(transaction: Int, output: BitcoinOutput)] {
+        watchedOutputs(of: block.transactions)
+    }
+
+    /// The outputs of `transactions` whose script is watched, as (transaction index, output) pairs.
+    public func watchedOutputs(of transactions: [BitcoinTransaction]) -> [(transaction: Int, output: BitcoinOutput)] {
         var out: [(Int, BitcoinOutput)] = []
-        for (i, tx) in block.transactions.enumerated() {
+        for (i, tx) in transactions.enumerated() {
             for output in tx.outputs where scripts.contains(output.script) { out.append((i, output)) }
         }
         return out

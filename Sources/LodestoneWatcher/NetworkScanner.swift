@@ -27,6 +27,8 @@ public struct NetworkScanner: Sendable {
     }
 
     let source: any ChainSource
+    /// The source's mempool, when it has one and the network follows it.
+    let mempool: (any MempoolSource)?
     let ledger: any ScanLedger
     let directory: any AddressDirectory
     let watchList: AddressWatchList
@@ -46,6 +48,7 @@ public struct NetworkScanner: Sendable {
     ) {
         self.progress = progress
         self.source = ValidatedChainSource(inner: source)
+        mempool = settings.watchMempool ? source as? any MempoolSource : nil
         self.ledger = ledger
         self.directory = directory
         self.watchList = watchList
@@ -296,11 +299,13 @@ public struct NetworkScanner: Sendable {
     public func run<C: Clock>(clock: C) async throws where C.Duration == Duration {
         try await verify(clock: clock)
         var schedule = ScanSchedule(pollInterval: settings.pollInterval, retryDelay: settings.retryDelay)
+        var mempoolWatch = MempoolWatch<ObservedTransfer>()
         while !Task.isCancelled {
             do {
                 let outcome = try await step()
                 try await track()
                 if case .idle(let pause) = schedule.succeeded(outcome) {
+                    try await pollMempool(&mempoolWatch)
                     try await recheck()
                     try await clock.sleep(for: pause)
                 }

@@ -25,6 +25,11 @@ public protocol ScanLedger: Sendable {
     func creditDeposit(id: String, now: Int64) async throws -> CreditOutcome?
     /// Records a deposit once per (network, tx hash, position); a repeat returns the stored one.
     func recordDeposit(_ observation: DepositObservation, minimum: Amount, now: Int64) async throws -> (Deposit, created: Bool)
+    /// Deposits on `network` seen in the mempool and in no block yet (pending or ignored).
+    func unminedDeposits(network: NetworkID) async throws -> [Deposit]
+    /// Withdraws the detection of an unmined deposit whose transaction left the mempool unmined:
+    /// orphaned (by the ledger when pending). Nil when it is no longer unmined and pending or ignored.
+    func withdrawUnmined(depositID: String, now: Int64) async throws -> Deposit?
     /// A named progress marker, nil if never set.
     func marker(name: String) async throws -> Int64?
     /// Sets a named progress marker.

@@ -17,6 +17,8 @@ public struct ScanSettings: Sendable {
     public var internalSenders: Set<[UInt8]> = []
     /// Pause after a failed step (doubled while failures repeat, up to a minute).
     public var retryDelay: Duration = .seconds(1)
+    /// Follow the mempool (Bitcoin) while caught up: payments show as `detected` before they are mined.
+    public var watchMempool: Bool = false
 
     /// Defaults.
     public init() {}

@@ -126,6 +126,29 @@ final class InMemoryScanLedger: ScanLedger {
         }
     }
 
+    func unminedDeposits(network: NetworkID) async throws -> [Deposit] {
+        state.withLock { s in
+            s.deposits.map(\.deposit).filter { $0.network == network && $0.isUnmined && ($0.status == .pending || $0.status == .ignored) }
+        }
+    }
+
+    func withdrawUnmined(depositID: String, now: Int64) async throws -> Deposit? {
+        try state.withLock { s in
+            guard let deposit = s.deposits.first(where: { $0.deposit.id == depositID })?.deposit else { throw StoreError.notFound("deposit") }
+            var working = s
+            switch DepositRecording.withdrawal(deposit) {
+            case .orphanIgnored:
+                Self.update(&working, depositID) { $0.deposit = deposit.with(status: .orphaned) }
+            case .orphan:
+                try Self.ledger(.orphaned(depositID: depositID, cause: DepositRecording.withdrawalCause(at: now), at: now), deposit, &working)
+            case .reverse, .none:
+                return nil
+            }
+            s = working
+            return deposit.with(status: .orphaned)
+        }
+    }
+
     func marker(name: String) async throws -> Int64? { state.withLock { $0.markers[name] } }
 
     func setMarker(name: String, value: Int64) async throws { state.withLock { $0.markers[name] = value } }
@@ -158,14 +181,14 @@ final class InMemoryScanLedger: ScanLedger {
             update(&s, moved.id) { $0.deposit = moved }
             if status == .pending {
                 try ledger(
-                    .detected(depositID: moved.id, cause: DepositRecording.cause(depositID: moved.id, blockHash: o.blockHash), at: now), moved, &s)
+                    .detected(depositID: moved.id, cause: DepositRecording.cause(depositID: moved.id, observation: o, at: now), at: now), moved, &s)
             }
             return (moved, true)
         case .restore:
             let moved = existing!.moved(to: o, status: .reversed)
             update(&s, moved.id) { $0.deposit = moved }
             try ledger(
-                .restored(depositID: moved.id, cause: DepositRecording.cause(depositID: moved.id, blockHash: o.blockHash), at: now), moved, &s)
+                .restored(depositID: moved.id, cause: DepositRecording.cause(depositID: moved.id, observation: o, at: now), at: now), moved, &s)
             return (moved.with(status: .pending), true)
         }
     }

@@ -22,6 +22,8 @@ struct ScanSubject: Sendable {
     let customer: @Sendable () async throws -> (id: String, account: [UInt8], address: String)
     /// A customer's unapplied balance in an asset.
     let balance: @Sendable (_ customer: String, _ asset: String) async throws -> LedgerAmount
+    /// The types of the events written so far, in order.
+    let eventTypes: @Sendable () async throws -> [EventType]
 
     static func with(_ kind: Kind, _ body: @Sendable (ScanSubject) async throws -> Void) async throws {
         switch kind {
@@ -41,7 +43,8 @@ struct ScanSubject: Sendable {
                         try directory.add(record)
                         return ("cus_\(n)", try AddressCodec.parse(derived.address, network: .ethereum).matchKey, derived.address)
                     },
-                    balance: { customer, asset in ledger.balance(customer: customer, asset: asset) }))
+                    balance: { customer, asset in ledger.balance(customer: customer, asset: asset) },
+                    eventTypes: { ledger.eventTypes() }))
         case .sqlite, .postgres:
             try await StoreFixture.with(kind == .sqlite ? .sqlite : .postgres) { store in
                 try await body(
@@ -54,7 +57,8 @@ struct ScanSubject: Sendable {
                             }
                             return (c.id, try AddressCodec.parse(address.address, network: .ethereum).matchKey, address.address)
                         },
-                        balance: { customer, asset in try await store.balances(customerID: customer)[asset] ?? .zero }))
+                        balance: { customer, asset in try await store.balances(customerID: customer)[asset] ?? .zero },
+                        eventTypes: { try await store.events(page: 1, pageSize: 500).items.map(\.type) }))
             }
         }
     }
@@ -79,6 +83,13 @@ struct ScanSubject: Sendable {
                 network: .ethereum, assetID: "ETH-Ethereum", address: customer.address, customerID: customer.id, amount: Amount(baseUnits: amount),
                 txHash: tx, position: -1, blockNumber: block.number, blockHash: block.hash, sender: nil, ignoreReason: reason),
             minimum: Amount(baseUnits: 100))
+    }
+
+    /// A transfer seen in the mempool: in no block.
+    static func unmined(_ customer: (id: String, account: [UInt8], address: String), amount: BigUInt, tx: String) -> DepositObservation {
+        DepositObservation(
+            network: .ethereum, assetID: "ETH-Ethereum", address: customer.address, customerID: customer.id, amount: Amount(baseUnits: amount),
+            txHash: tx, position: -1, blockNumber: Deposit.unminedBlockNumber, blockHash: Deposit.unminedBlockHash)
     }
 
     static let tx1 = "0x" + String(repeating: "1", count: 64)
@@ -166,6 +177,62 @@ struct ScanSubject: Sendable {
             // Seen again in the same block: nothing changes.
             let (same, createdAgain) = try await l.recordDeposit(Self.scanned(alice, amount: 1_000, tx: Self.tx1, block: Self.block(1, 1)).observation, minimum: .zero, now: 5)
             #expect(!createdAgain && same.id == back.id)
+        }
+    }
+
+    @Test(arguments: ScanSubject.Kind.available)
+    func anUnminedDepositIsNeverCountedMovesIntoItsBlockAndIsWithdrawnOnlyWhileUnmined(_ kind: ScanSubject.Kind) async throws {
+        try await ScanSubject.with(kind) { s in
+            let alice = try await s.customer()
+            let l = s.ledger
+            _ = try await l.commitScan(ScanCommit(network: .ethereum, previous: nil, blocks: [Self.block(0)], deposits: []), now: 1)
+            let (seen, created) = try await l.recordDeposit(Self.unmined(alice, amount: 1_000, tx: Self.tx1), minimum: .zero, now: 2)
+            #expect(created && seen.status == .pending && seen.isUnmined && seen.blockHash.isEmpty)
+            let (dust, _) = try await l.recordDeposit(Self.unmined(alice, amount: 5, tx: Self.tx2), minimum: Amount(baseUnits: 100), now: 2)
+            #expect(dust.status == .ignored)
+            #expect(Set(try await l.unminedDeposits(network: .ethereum).map(\.id)) == [seen.id, dust.id])
+            #expect(try await l.unminedDeposits(network: .tron).isEmpty)
+            // A block rollback never touches what is in no block.
+            let rewind = try await l.rewind(network: .ethereum, to: Self.block(0), now: 3)
+            #expect(rewind.orphaned.isEmpty && rewind.reversed.isEmpty)
+
+            // Mined: the same deposit moves into its block; the mempool listing it late changes nothing.
+            _ = try await l.commitScan(
+                ScanCommit(
+                    network: .ethereum, previous: Self.block(0), blocks: [Self.block(1)],
+                    deposits: [Self.scanned(alice, amount: 1_000, tx: Self.tx1, block: Self.block(1))]), now: 4)
+            let (late, lateCreated) = try await l.recordDeposit(Self.unmined(alice, amount: 1_000, tx: Self.tx1), minimum: .zero, now: 5)
+            #expect(!lateCreated && late.id == seen.id && late.blockNumber == 1)
+            #expect(try await l.unminedDeposits(network: .ethereum).map(\.id) == [dust.id])
+            #expect(try await l.withdrawUnmined(depositID: seen.id, now: 6) == nil, "a mined deposit is not withdrawn")
+            #expect(try await l.pendingDeposits(network: .ethereum).map(\.id) == [seen.id])
+
+            // The dust left the mempool unmined: orphaned, and no money event for it.
+            let gone = try await l.withdrawUnmined(depositID: dust.id, now: 7)
+            #expect(gone?.status == .orphaned)
+            #expect(try await l.unminedDeposits(network: .ethereum).isEmpty)
+            #expect(try await s.eventTypes() == [.depositDetected])
+        }
+    }
+
+    @Test(arguments: ScanSubject.Kind.available)
+    func aWithdrawnDetectionIsOrphanedAndEachReturnToTheMempoolIsDetectedAgain(_ kind: ScanSubject.Kind) async throws {
+        try await ScanSubject.with(kind) { s in
+            let alice = try await s.customer()
+            let l = s.ledger
+            let (seen, _) = try await l.recordDeposit(Self.unmined(alice, amount: 1_000, tx: Self.tx1), minimum: .zero, now: 1)
+            let withdrawn = try #require(try await l.withdrawUnmined(depositID: seen.id, now: 2))
+            #expect(withdrawn.status == .orphaned && withdrawn.orphanedReason?.contains("left the mempool") == true)
+            #expect(try await l.withdrawUnmined(depositID: seen.id, now: 3) == nil, "withdrawn twice")
+            #expect(try await l.pendingDeposits(network: .ethereum).isEmpty)
+            // Back in the mempool (rebroadcast), gone again, back again: each time its own events.
+            let (back, revived) = try await l.recordDeposit(Self.unmined(alice, amount: 1_000, tx: Self.tx1), minimum: .zero, now: 4)
+            #expect(revived && back.id == seen.id && back.status == .pending)
+            _ = try #require(try await l.withdrawUnmined(depositID: seen.id, now: 5))
+            _ = try await l.recordDeposit(Self.unmined(alice, amount: 1_000, tx: Self.tx1), minimum: .zero, now: 6)
+            #expect(
+                try await s.eventTypes() == [.depositDetected, .depositOrphaned, .depositDetected, .depositOrphaned, .depositDetected])
+            #expect(try await s.balance(alice.id, "ETH-Ethereum") == .zero, "nothing is credited from the mempool")
         }
     }
 
