@@ -106,32 +106,7 @@ struct BitcoinRegtestTests {
                 try await Self.catchUp(scanner)
                 #expect(try await Self.balance(store, carol.id) == 165_000_000)
                 try await node.call("invalidateblock", [.string(c1)])
-                guard case .object(let t2tx) = try await node.call("getrawtransaction", [.string(t2), .bool(true)]),
-                    case .array(let inputs)? = t2tx["vin"]
-                else { throw CancellationError() }
-                let spend = inputs.compactMap { input -> JSONParam? in
-                    guard case .object(let i) = input, case .string(let txid)? = i["txid"], case .int(let vout)? = i["vout"] else { return nil }
-                    return .object(["txid": .string(txid), "vout": .int(vout)])
-                }
-                var total: Int64 = 0
-                for input in inputs {
-                    guard case .object(let i) = input, case .string(let txid)? = i["txid"], case .int(let vout)? = i["vout"],
-                        case .object(let prev) = try await node.walletCall("gettransaction", [.string(txid)]),
-                        case .string(let hex)? = prev["hex"],
-                        case .object(let decoded) = try await node.call("decoderawtransaction", [.string(hex)]),
-                        case .array(let outs)? = decoded["vout"], case .object(let out) = outs[Int(vout)]
-                    else { continue }
-                    total += Self.sats(out["value"])
-                }
-                let fee: Int64 = 100_000
-                let conflict = try await node.walletCall(
-                    "createrawtransaction",
-                    [.array(spend), .array([.object([try await node.walletAddress(): .string(Self.btc(total - fee))])])])
-                guard case .string(let conflictHex) = conflict,
-                    case .object(let signed) = try await node.walletCall("signrawtransactionwithwallet", [.string(conflictHex)]),
-                    case .string(let signedHex)? = signed["hex"],
-                    case .string(let x) = try await node.call("sendrawtransaction", [.string(signedHex)])
-                else { throw CancellationError() }
+                let x = try await node.doubleSpend(t2)
                 try await node.mineBlock(with: [x])
                 try await node.mineBlock()
                 try await node.mineBlock()
@@ -156,16 +131,110 @@ struct BitcoinRegtestTests {
         }
     }
 
-    /// Satoshis of a JSON number the node wrote (a test-side reading; amounts here have 8 decimals).
-    static func sats(_ value: JSONValue?) -> Int64 {
-        switch value {
-        case .number(let d)?: return Int64((d * 100_000_000).rounded())
-        case .int(let i)?: return i * 100_000_000
-        default: return 0
-        }
-    }
+    @Test func theMempoolShowsPaymentsBeforeTheyAreMinedAndWithdrawsThoseThatLeaveUnmined() async throws {
+        try await RegtestNode.with { node in
+            try await StoreFixture.with(.sqlite) { store in
+                let alice = try await Self.customer(store, .p2wpkh)
+                let bob = try await Self.customer(store, .p2tr)
+                let client = NodeClient(
+                    network: Self.network.rawValue, endpoints: [RPCEndpoint(url: node.url, requestsPerSecond: 0)], http: .shared,
+                    logger: ScanHarness.logger)
+                let source = BitcoinSource(network: Self.network, client: client, assetID: Self.asset.id, maxHeadAgeSeconds: nil, now: { 0 }, logger: ScanHarness.logger)
+                var settings = ScanSettings()
+                settings.recheckDepth = nil
+                settings.watchMempool = true
+                settings.startBlock = try await node.height + 1
+                let asset = Asset(network: Self.network, symbol: "BTC", decimals: 8, contract: nil, confirmations: 2)
+                let scanner = NetworkScanner(
+                    source: source, store: store, watchList: AddressWatchList(family: .bitcoin, directory: store),
+                    assets: AssetRegistry(assets: [asset]), minimums: [:], settings: settings, now: { 0 }, logger: ScanHarness.logger)
+                let (intent, _) = try await store.createPaymentIntent(
+                    NewPaymentIntent(
+                        asset: asset, amount: Amount(baseUnits: 40_000_000), customerID: alice.id, depositAddress: alice.address, merchantOrderID: nil,
+                        metadata: nil, expiresIn: 86_400, idempotencyKey: nil, requestHash: "h"), now: 0)
+                try await scanner.verify()
+                try await Self.catchUp(scanner)
+                var watch = MempoolWatch<ObservedTransfer>()
+                let deposits = { try await store.deposits(DepositFilter(), page: 1, pageSize: 100).items }
+                let status = { try await store.paymentIntent(id: intent.id)?.status }
 
-    static func btc(_ sats: Int64) -> String {
-        "\(sats / 100_000_000)." + String(String(sats % 100_000_000).reversed()).padding(toLength: 8, withPad: "0", startingAt: 0).reversed()
+                // In the mempool: detected with no block and 0 confirmations; the intent is
+                // processing; nothing is credited however often confirmations are counted.
+                let t1 = try await node.send(alice.address, "0.4")
+                #expect(try await scanner.pollMempool(&watch)?.detected == 1)
+                let d1 = try #require(try await deposits().first { $0.txHash == t1 })
+                #expect(d1.status == .pending && d1.isUnmined && d1.confirmations == 0)
+                #expect(try await status() == .processing)
+                try await scanner.track()
+                #expect(try await Self.balance(store, alice.id) == 0)
+                #expect(try await status() == .processing)
+                let again = try #require(try await scanner.pollMempool(&watch))
+                #expect(again.read == 0 && again.detected == 0 && again.withdrawn == 0, "a poll reads only what is new")
+
+                // A fee bump (RBF) re-pays: the first detection is withdrawn, the replacement is a new deposit.
+                guard case .object(let bumped) = try await node.walletCall("bumpfee", [.string(t1)]), case .string(let t1b)? = bumped["txid"] else {
+                    throw CancellationError()
+                }
+                let bump = try #require(try await scanner.pollMempool(&watch))
+                #expect(bump.detected == 1 && bump.withdrawn == 1)
+                let withdrawn = try #require(try await deposits().first { $0.id == d1.id })
+                #expect(withdrawn.status == .orphaned && withdrawn.orphanedReason?.contains("left the mempool") == true)
+                let d1b = try #require(try await deposits().first { $0.txHash == t1b })
+                #expect(d1b.id != d1.id && d1b.status == .pending && d1b.isUnmined && d1b.amount == d1.amount)
+                #expect(try await status() == .processing, "other money is on its way")
+
+                // A replacement that pays the wallet instead: withdrawn, and the intent waits for payment again.
+                try await node.doubleSpend(t1b)
+                let replaced = try #require(try await scanner.pollMempool(&watch))
+                #expect(replaced.detected == 0 && replaced.withdrawn == 1)
+                #expect(try await deposits().first { $0.id == d1b.id }?.status == .orphaned)
+                #expect(try await status() == .requiresPayment)
+
+                // Mined: the same deposit moves into its block and is credited by its confirmations.
+                let t2 = try await node.send(alice.address, "0.4")
+                #expect(try await scanner.pollMempool(&watch)?.detected == 1)
+                let d2 = try #require(try await deposits().first { $0.txHash == t2 })
+                try await node.mine()
+                try await Self.catchUp(scanner)
+                #expect(try await scanner.pollMempool(&watch)?.withdrawn == 0, "mined, not withdrawn")
+                let mined = try #require(try await deposits().first { $0.txHash == t2 })
+                let height = try await node.height
+                #expect(mined.id == d2.id && !mined.isUnmined && mined.blockNumber == height && mined.status == .pending)
+                try await node.mine()
+                try await Self.catchUp(scanner)
+                #expect(try await status() == .succeeded)
+                #expect(try await Self.balance(store, alice.id) == 0, "the whole 0.4 BTC went to the intent")
+
+                // A reorg returns a mined transaction to the mempool: detected again as the same
+                // deposit, then mined again and credited once.
+                let t3 = try await node.send(bob.address, "0.3")
+                _ = try await scanner.pollMempool(&watch)
+                let b3 = try await node.mineBlock(with: [t3])
+                try await Self.catchUp(scanner)
+                _ = try await scanner.pollMempool(&watch)
+                let d3 = try #require(try await deposits().first { $0.txHash == t3 })
+                #expect(d3.blockHash == b3)
+                try await node.call("invalidateblock", [.string(b3)])
+                try await node.mineBlock()
+                try await node.mineBlock()
+                try await Self.catchUp(scanner)
+                #expect(try await deposits().first { $0.id == d3.id }?.status == .orphaned)
+                #expect(try await scanner.pollMempool(&watch)?.detected == 1)
+                let back = try #require(try await deposits().first { $0.id == d3.id })
+                #expect(back.status == .pending && back.isUnmined)
+                try await node.mine()
+                try await Self.catchUp(scanner)
+                try await node.mine()
+                try await Self.catchUp(scanner)
+                #expect(try await Self.balance(store, bob.id) == 30_000_000)
+                #expect(try await scanner.pollMempool(&watch)?.withdrawn == 0)
+
+                let all = try await deposits()
+                #expect(all.count == 4 && Set(all.map(\.txHash)) == [t1, t1b, t2, t3])
+                let types = try await store.events(page: 1, pageSize: 500).items.map(\.type)
+                #expect(types.filter { $0 == .depositOrphaned }.count == 3)
+                #expect(types.filter { $0 == .depositConfirmed }.count == 2, "each credited once")
+            }
+        }
     }
 }

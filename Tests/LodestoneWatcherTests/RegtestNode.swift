@@ -188,4 +188,51 @@ final class RegtestNode: Sendable {
             return h
         }
     }
+
+    /// Spends the inputs of the wallet's transaction `txid` again, to a wallet address with a
+    /// higher fee, and broadcasts it: a replacement (full RBF) while `txid` is unconfirmed, a
+    /// double-spend to mine on another branch after a reorg. Returns the new transaction's id.
+    @discardableResult
+    func doubleSpend(_ txid: String, fee: Int64 = 100_000) async throws -> String {
+        guard case .object(let original) = try await walletCall("gettransaction", [.string(txid)]),
+            case .string(let originalHex)? = original["hex"],
+            case .object(let decodedOriginal) = try await call("decoderawtransaction", [.string(originalHex)]),
+            case .array(let inputs)? = decodedOriginal["vin"]
+        else { throw CancellationError() }
+        let spend = inputs.compactMap { input -> JSONParam? in
+            guard case .object(let i) = input, case .string(let txid)? = i["txid"], case .int(let vout)? = i["vout"] else { return nil }
+            return .object(["txid": .string(txid), "vout": .int(vout)])
+        }
+        var total: Int64 = 0
+        for input in inputs {
+            guard case .object(let i) = input, case .string(let txid)? = i["txid"], case .int(let vout)? = i["vout"],
+                case .object(let prev) = try await walletCall("gettransaction", [.string(txid)]),
+                case .string(let hex)? = prev["hex"],
+                case .object(let decoded) = try await call("decoderawtransaction", [.string(hex)]),
+                case .array(let outs)? = decoded["vout"], case .object(let out) = outs[Int(vout)]
+            else { continue }
+            total += Self.sats(out["value"])
+        }
+        let conflict = try await walletCall(
+            "createrawtransaction", [.array(spend), .array([.object([try await walletAddress(): .string(Self.btc(total - fee))])])])
+        guard case .string(let conflictHex) = conflict,
+            case .object(let signed) = try await walletCall("signrawtransactionwithwallet", [.string(conflictHex)]),
+            case .string(let signedHex)? = signed["hex"],
+            case .string(let replacement) = try await call("sendrawtransaction", [.string(signedHex)])
+        else { throw CancellationError() }
+        return replacement
+    }
+
+    /// Satoshis of a JSON number the node wrote (a test-side reading; amounts here have 8 decimals).
+    static func sats(_ value: JSONValue?) -> Int64 {
+        switch value {
+        case .number(let d)?: return Int64((d * 100_000_000).rounded())
+        case .int(let i)?: return i * 100_000_000
+        default: return 0
+        }
+    }
+
+    static func btc(_ sats: Int64) -> String {
+        "\(sats / 100_000_000)." + String(String(sats % 100_000_000).reversed()).padding(toLength: 8, withPad: "0", startingAt: 0).reversed()
+    }
 }
