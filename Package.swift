@@ -181,7 +181,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "LodestoneBench",
-            dependencies: ["LodestoneCore", "LodestoneChains", "CDerivationBaseline"],
+            dependencies: ["LodestoneCore", "LodestoneChains", "LodestoneDomain", "CDerivationBaseline"],
             path: "Benchmarks/LodestoneBench",
             swiftSettings: swiftSettings
         ),
