@@ -2,7 +2,11 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LodestoneChains
+import LodestoneCore
+import LodestoneDomain
 import LodestoneRPC
+import LodestoneWatcher
 import NIOCore
 import Synchronization
 import Testing
@@ -108,6 +112,68 @@ import Testing
                 "Basic " + Data("__cookie__:def456".utf8).base64EncodedString(),
             ])
             #expect(RPCEndpoint(url: withUser).label == url.dropLast() + "", "the label never shows credentials")
+        }
+    }
+
+    static let chainInfo = Scripted(status: 200, body: #"{"jsonrpc":"2.0","result":{"chain":"regtest"},"id":1}"#)
+    static func h(_ c: Character) -> String { String(repeating: c, count: 64) }
+
+    static func source(_ url: String) -> BitcoinSource {
+        BitcoinSource(network: .bitcoinRegtest, client: client(url), assetID: "BTC-BitcoinRegtest", maxHeadAgeSeconds: nil, now: { 0 }, logger: ScanHarness.logger)
+    }
+
+    static func block(_ hash: String, height: Int, previous: String) -> String {
+        #"{"jsonrpc":"2.0","result":{"hash":"\#(hash)","height":\#(height),"previousblockhash":"\#(previous)","time":1,"tx":[]},"id":1}"#
+    }
+
+    @Test func aBlockAnswerForAnotherBlockOrARangeThatDoesNotLinkIsRefused() async throws {
+        let hashes = Scripted(status: 200, body: #"[{"jsonrpc":"2.0","result":"\#(Self.h("a"))","id":0},{"jsonrpc":"2.0","result":"\#(Self.h("b"))","id":1}]"#)
+        let watching = AddressWatchList(family: .bitcoin, directory: InMemoryAddressDirectory())
+        // The node answers getblock a with block b.
+        try await Self.with([Self.chainInfo, hashes, Scripted(status: 200, body: Self.block(Self.h("b"), height: 5, previous: Self.h("0")))]) { url, _ in
+            await #expect(throws: ChainSourceError.self) { _ = try await Self.source(url).scan(5...6, watching: watching) }
+        }
+        // Block 6 does not build on block 5: the chain changed while the range was read.
+        try await Self.with([
+            Self.chainInfo, hashes, Scripted(status: 200, body: Self.block(Self.h("a"), height: 5, previous: Self.h("0"))),
+            Scripted(status: 200, body: Self.block(Self.h("b"), height: 6, previous: Self.h("9"))),
+        ]) { url, _ in
+            await #expect {
+                _ = try await Self.source(url).scan(5...6, watching: watching)
+            } throws: { error in
+                "\(error)".contains("does not build on")
+            }
+        }
+        // Linked: read.
+        try await Self.with([
+            Self.chainInfo, hashes, Scripted(status: 200, body: Self.block(Self.h("a"), height: 5, previous: Self.h("0"))),
+            Scripted(status: 200, body: Self.block(Self.h("b"), height: 6, previous: Self.h("a"))),
+        ]) { url, _ in
+            let scanned = try await Self.source(url).scan(5...6, watching: watching)
+            #expect(scanned.blocks.map(\.hash) == [Self.h("a"), Self.h("b")])
+        }
+    }
+
+    @Test func aMempoolTransactionGoneBeforeItIsReadIsGoneAndAnAnswerForAnotherIsRefused() async throws {
+        let data = try Data(contentsOf: Self.dir.appendingPathComponent("06_errors.json"))
+        let entries = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        // The node's own answer to getrawtransaction for a transaction it does not hold.
+        let notFound = try #require(entries.first { ($0["raw"] as? String)?.contains("No such mempool") == true }?["raw"] as? String)
+            .replacingOccurrences(of: #""id":191"#, with: #""id":1"#).trimmingCharacters(in: .whitespacesAndNewlines)
+        let tx = #"{"jsonrpc":"2.0","result":{"txid":"\#(Self.h("c"))","vin":[{"txid":"\#(Self.h("d"))","vout":0}],"vout":[{"value":0.5,"n":0,"scriptPubKey":{"hex":"0014\#(String(repeating: "1", count: 40))"}}]},"id":0}"#
+        let watching = AddressWatchList(family: .bitcoin, directory: InMemoryAddressDirectory())
+        try await Self.with([Self.chainInfo, Scripted(status: 200, body: "[\(tx),\(notFound)]")]) { url, _ in
+            let read = try await Self.source(url).mempoolTransfers([Self.h("c"), Self.h("e")], watching: watching)
+            #expect(read.payments == [Self.h("c"): []] && read.gone == [Self.h("e")])
+        }
+        // An answer naming another transaction than the one asked for fails the poll.
+        try await Self.with([Self.chainInfo, Scripted(status: 200, body: "[\(tx)]")]) { url, _ in
+            await #expect(throws: ChainSourceError.self) { _ = try await Self.source(url).mempoolTransfers([Self.h("f")], watching: watching) }
+        }
+        // Any other error of the node fails it too: nothing is taken for gone by mistake.
+        let other = #"[{"jsonrpc":"2.0","error":{"code":-8,"message":"parameter 1 must be hexadecimal"},"id":0}]"#
+        try await Self.with([Self.chainInfo, Scripted(status: 200, body: other)]) { url, _ in
+            await #expect(throws: RPCError.self) { _ = try await Self.source(url).mempoolTransfers([Self.h("f")], watching: watching) }
         }
     }
 }
