@@ -2,6 +2,7 @@ public import Configuration
 import Foundation
 public import LodestoneCore
 public import LodestoneDomain
+import LodestoneWatcher
 
 /// How one network is served.
 public struct NetworkSettings: Sendable, Equatable {
@@ -26,6 +27,9 @@ public struct NetworkSettings: Sendable, Equatable {
     /// Bitcoin Core's cookie file (`user:password`), read before each request; instead of a user
     /// and password in the URL.
     public var rpcCookieFile: String? = nil
+    /// Solana: the genesis hash every endpoint must report (mainnet-beta's unless set: a cluster
+    /// name or a local validator's hash).
+    public var genesisHash: String? = nil
     /// Bitcoin: follow the mempool, so payments show as detected before they are mined.
     public var watchMempool: Bool = false
     /// Blocks per scan step.
@@ -91,8 +95,18 @@ public struct LodestoneConfiguration: Sendable {
                     continue
                 }
             }
-            if !settings.rpc.isEmpty, n.family == .solana {
-                r.problems.append("\(base).rpc: watching \(n.family.rawValue) networks is not supported yet")
+            if n.family == .solana {
+                // Deposits are credited when their slot is finalized unless the operator counts slots.
+                settings.finality = "finalized"
+                if let cluster = r.string("\(base).cluster") {
+                    if let hash = SolanaSource.genesisHashes[cluster] {
+                        settings.genesisHash = hash
+                    } else if (try? SolanaAddress.parse(cluster)) != nil {
+                        settings.genesisHash = cluster  // a local validator's genesis hash
+                    } else {
+                        r.problems.append("\(base).cluster: must be mainnet-beta, devnet, testnet or a genesis hash (Base58)")
+                    }
+                }
             }
             if n.family == .bitcoin {
                 settings.rpcCookieFile = r.string("\(base).rpc_cookie_file").flatMap { $0.isEmpty ? nil : $0 }

@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// Builds the chain scanners and the webhook deliverer of a configuration, as services.
 enum WatchServices {
     /// Chain families a scanner exists for.
-    static func canWatch(_ family: ChainFamily) -> Bool { family != .solana }
+    static func canWatch(_ family: ChainFamily) -> Bool { true }
 
     /// Whether `network` is watched under `config`: enabled, a family with a scanner, endpoints configured.
     static func isWatched(_ network: NetworkID, _ config: LodestoneConfiguration) -> Bool {
@@ -58,7 +58,11 @@ enum WatchServices {
             case .bitcoin:
                 source = BitcoinSource(network: network, client: client, assetID: native.id, maxHeadAgeSeconds: maxHeadAge, now: now, logger: logger)
             case .solana:
-                continue
+                var mints: [String: String] = [:]
+                for asset in assets { if let mint = asset.contract { mints[mint] = asset.id } }
+                source = SolanaSource(
+                    client: client, nativeAssetID: native.id, mints: mints, genesisHash: settings.genesisHash ?? SolanaSource.genesisHashes["mainnet-beta"]!,
+                    maxHeadAgeSeconds: maxHeadAge, now: now, logger: logger)
             }
             let family = network.family
             let watchList = watchLists[family] ?? AddressWatchList(family: family, directory: store)

@@ -21,6 +21,9 @@ public enum AssetCatalog {
     /// Smallest amount credited unless the operator sets another: one cent of a stablecoin, a
     /// millionth of a native coin (never below one base unit). Zero-value transfers never count.
     public static func defaultMinimum(_ asset: Asset) -> Amount {
+        // Less SOL than rent exemption (890,880 lamports for a system account) cannot even stay in
+        // a new account: below it is dust.
+        if asset.isNative, asset.network.family == .solana { return Amount(baseUnits: 890_880) }
         let exponent = asset.isNative ? max(asset.decimals - 6, 0) : max(asset.decimals - 2, 0)
         return Amount(baseUnits: BigUInt(10).power(exponent))
     }

@@ -24,13 +24,20 @@ public enum RPCError: Error, Sendable, CustomStringConvertible, Equatable {
     public static let warmingUp = -28
     /// Bitcoin Core's "no such transaction, block or key" (`RPC_INVALID_ADDRESS_OR_KEY`).
     public static let notFound = -5
+    /// Solana: the block of this slot is not available yet (retry, never skip it).
+    public static let blockNotAvailable = -32004
+    /// Solana: this node has no block at the slot (skipped, or missing after a snapshot jump).
+    public static let slotSkipped = -32007
+    /// Solana: skipped, or missing in long-term storage.
+    public static let slotSkippedOrMissingInStorage = -32009
 
     /// True when another endpoint (or a later try) may succeed.
     public var isRetryable: Bool {
         switch self {
         case .timeout, .transport, .http, .malformed, .missing: return true
-        // Bitcoin Core's "warming up" (-28): the node is starting; another (or later) will answer.
-        case .rpc(_, let code, _): return code == Self.warmingUp
+        // Bitcoin Core's "warming up" (-28): the node is starting; Solana's "block not available"
+        // (-32004): not yet. Another endpoint, or a later try, will answer.
+        case .rpc(_, let code, _): return code == Self.warmingUp || code == Self.blockNotAvailable
         case .batchRefused, .exhausted, .wrongChain: return false
         }
     }

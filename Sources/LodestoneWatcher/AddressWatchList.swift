@@ -12,6 +12,9 @@ public actor AddressWatchList {
     private var accounts: WatchedAccounts
     /// Bitcoin: the exact `scriptPubKey` bytes of every issued address.
     private var scripts: Set<[UInt8]> = []
+    /// Solana: every issued address in its canonical Base58 form (one text per key), as node
+    /// answers name accounts; matching the text spares decoding every account of every block.
+    private var solana: Set<String> = []
     /// The highest address sequence number loaded.
     private var loaded: Int64 = 0
 
@@ -28,6 +31,8 @@ public actor AddressWatchList {
         for (key, sequence) in try await directory.watchedAddresses(family: family, after: loaded) {
             if family == .bitcoin {
                 if let script = try? Hex.decode(key) { scripts.insert(script) }
+            } else if family == .solana {
+                if let bytes = try? Hex.decode(key), bytes.count == 32 { solana.insert(SolanaAddress.encode(bytes)) }
             } else if let account = Self.account(matchKey: key) {
                 accounts.insert(account)
             }
@@ -36,7 +41,22 @@ public actor AddressWatchList {
     }
 
     /// Number of watched accounts (or scripts).
-    public var count: Int { family == .bitcoin ? scripts.count : accounts.count }
+    public var count: Int {
+        switch family {
+        case .bitcoin: return scripts.count
+        case .solana: return solana.count
+        case .evm, .tron: return accounts.count
+        }
+    }
+
+    /// What `block`'s successful transactions paid to watched Solana addresses.
+    public func solanaPayments(in block: SolanaBlock, nativeAsset: String, mints: [String: String]) -> [SolanaDeposits.Payment] {
+        var out: [SolanaDeposits.Payment] = []
+        for tx in block.transactions where tx.succeeded {
+            out += SolanaDeposits.payments(in: tx, nativeAsset: nativeAsset, mints: mints) { solana.contains($0) }
+        }
+        return out
+    }
 
     /// The outputs among `outputs` whose script is watched, as (transaction index, output) pairs.
     public func watchedOutputs(of block: BitcoinBlock) -> [(transaction: Int, output: BitcoinOutput)] {

@@ -196,12 +196,13 @@ public struct NetworkScanner: Sendable {
         return out
     }
 
-    /// The address text of a recipient: an EVM or Tron account, or a Bitcoin output script.
+    /// The address text of a recipient: an EVM or Tron account, a Bitcoin output script, a Solana key.
     func addressText(_ key: [UInt8]) -> String {
         switch network.family {
         case .tron: return TronAddress.encode(raw: key)
         case .bitcoin: return network.bitcoinParameters.flatMap { BitcoinAddress.address(script: key, parameters: $0) } ?? Hex.encode(key)
-        default: return EVMAddress.checksummed(key)
+        case .solana: return key.count == 32 ? SolanaAddress.encode(key) : Hex.encode(key)
+        case .evm: return EVMAddress.checksummed(key)
         }
     }
 

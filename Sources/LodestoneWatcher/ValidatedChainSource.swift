@@ -49,12 +49,19 @@ struct ValidatedChainSource: ChainSource {
     }
 
     private func check(_ transfer: ObservedTransfer) throws {
-        try check(transfer.txHash, "transaction hash in block \(transfer.blockNumber)")
+        try check(transfer.txHash, "transaction hash in block \(transfer.blockNumber)", signature: true)
         try check(transfer.blockHash, "block hash of block \(transfer.blockNumber)")
     }
 
-    private func check(_ hash: String, _ what: String) throws {
+    private func check(_ hash: String, _ what: String, signature: Bool = false) throws {
         // The value itself is never echoed: it came from the node and may be anything.
+        if network.family == .solana {
+            let bytes = signature ? 64 : 32
+            guard ChainHash.isCanonicalBase58(hash, bytes: bytes) else {
+                throw ChainSourceError.malformed("\(network) node sent a \(what) that is not \(bytes) bytes of Base58; nothing was recorded")
+            }
+            return
+        }
         guard ChainHash.isCanonical(hash) else {
             throw ChainSourceError.malformed("\(network) node sent a \(what) that is not a 32-byte hex hash; nothing was recorded")
         }

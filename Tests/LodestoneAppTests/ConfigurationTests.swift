@@ -186,14 +186,21 @@ import Testing
         #expect(config.minimums["ETH-Ethereum"] == (try Amount(decimal: "0.000001", decimals: 18)))
         #expect(config.allowPrivateWebhookURLs)
         #expect(try Self.load([:]).allowPrivateWebhookURLs == false)
+        // Solana: watched like the others, credited at `finalized` unless configured otherwise, on
+        // the cluster named (mainnet-beta by default) or a local validator's genesis hash.
+        let solana = try Self.load(["networks.solana.rpc": .init(.stringArray(["https://sol.example"]), isSecret: true), "networks.solana.cluster": "devnet"])
+        #expect(solana.networks[.solana]?.finality == "finalized" && solana.networks[.solana]?.genesisHash == "EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG")
+        let local = try Self.load(["networks.solana.cluster": "11111111111111111111111111111111", "networks.solana.finality": "confirmations"])
+        #expect(local.networks[.solana]?.genesisHash == "11111111111111111111111111111111" && local.networks[.solana]?.finality == "confirmations")
+        #expect(try Self.load([:]).minimums["SOL-Solana"] == (try Amount(decimal: "0.00089088", decimals: 9)), "rent exemption")
         do {
             _ = try Self.load([
                 "networks.ethereum.rpc": .init(.stringArray(["ftp://x"]), isSecret: true), "networks.polygon.finality": "soon",
-                "assets.USDT-Tron.minimum": "0.0000001", "networks.solana.rpc": .init(.stringArray(["https://sol.example"]), isSecret: false),
+                "assets.USDT-Tron.minimum": "0.0000001", "networks.solana.cluster": "mainnet",
             ])
             Issue.record("expected problems")
         } catch let error as ConfigurationProblems {
-            for key in ["networks.ethereum.rpc:", "networks.polygon.finality:", "assets.USDT-Tron.minimum:", "networks.solana.rpc:"] {
+            for key in ["networks.ethereum.rpc:", "networks.polygon.finality:", "assets.USDT-Tron.minimum:", "networks.solana.cluster:"] {
                 #expect(error.problems.contains { $0.hasPrefix(key) }, "\(key) missing in \(error.problems)")
             }
             #expect(!error.problems.joined().contains("ftp://x"), "a URL that may hold a key is never echoed whole")

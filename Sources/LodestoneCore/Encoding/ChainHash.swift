@@ -1,5 +1,5 @@
 /// Block and transaction hashes as nodes write them: 32 bytes of hex, `0x`-prefixed on EVM
-/// chains, bare on Tron. Anything else (quotes, backslashes, other lengths, non-hex characters)
+/// chains, bare on Tron and Bitcoin; Base58 on Solana (32-byte block hashes, 64-byte signatures). Anything else (quotes, backslashes, other lengths, non-hex characters)
 /// is refused before it can be stored, logged as data or placed in a signed body.
 public enum ChainHash {
     /// The lower-case form of `text` when it is 32 bytes of hex with the expected prefix, else nil.
@@ -23,5 +23,12 @@ public enum ChainHash {
     /// Whether `text` is already a canonical hash (either form).
     public static func isCanonical(_ text: String) -> Bool {
         canonical(text, prefixed: text.hasPrefix("0x")) == text
+    }
+
+    /// Whether `text` is the canonical Base58 form of exactly `bytes` bytes (Solana hashes and signatures).
+    public static func isCanonicalBase58(_ text: String, bytes: Int) -> Bool {
+        // Base58 of n bytes is at most ⌈n·log(256)/log(58)⌉ characters: refuse long input before decoding.
+        guard !text.isEmpty, text.utf8.count <= bytes * 138 / 100 + 1, let decoded = try? Base58.decode(text) else { return false }
+        return decoded.count == bytes && Base58.encode(decoded) == text
     }
 }
