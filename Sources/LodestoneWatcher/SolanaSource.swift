@@ -145,7 +145,9 @@ public struct SolanaSource: ChainSource {
         for slot in slots {
             let block: SolanaBlock
             do {
-                block = try await client.call("getBlock", [.int(slot), Self.blockOptions(details: "accounts")], as: SolanaBlock.self)
+                block = try await client.call(
+                    "getBlock", [.int(slot), Self.blockOptions(details: "accounts")], as: SolanaBlock.self,
+                    fast: { SolanaBlockReader.decodeEnvelope($0) })
             } catch RPCError.rpc(_, let code, _) where code == RPCError.slotSkipped || code == RPCError.slotSkippedOrMissingInStorage {
                 throw ChainSourceError.inconsistent("slot \(slot) is listed by getBlocks but this node has no block there (a ledger gap)")
             }

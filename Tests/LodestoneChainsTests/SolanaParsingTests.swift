@@ -112,4 +112,29 @@ import Testing
         let amount = #"{"accountIndex":0,"mint":"m","owner":"o","uiTokenAmount":{"amount":"1e3","decimals":0}}"#
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(SolanaTokenBalance.self, from: Data(amount.utf8)) }
     }
+
+    @Test func theByteReaderReadsWhatTheDecoderReadsAndDeclinesTheRest() throws {
+        struct Envelope: Decodable { let result: SolanaBlock }
+        let whole = try Self.data("getBlock_jsonParsed_mainnet_parentSlot147078734_solders.json", [])
+        let failed = Data(#"{"jsonrpc":"2.0","result":"#.utf8)
+            + (try Self.data("getBlock_result_jsonParsed_mainnet_slot241043141_failed_tx_chainstorage.json", [])) + Data(#","id":1}"#.utf8)
+        // A json-encoded transaction (static keys plus loaded ones) inside a block answer.
+        let json = Data(#"{"jsonrpc":"2.0","result":{"blockhash":"B","previousBlockhash":"P","parentSlot":1,"blockTime":null,"transactions":["#.utf8)
+            + (try Self.data("getTransaction_json_mainnet_create_ata_only_metamask.json", ["result"])) + Data("]},\"id\":1}".utf8)
+        for data in [whole, failed, json] {
+            let fast = try #require(SolanaBlockReader.decodeEnvelope(data))
+            #expect(fast == (try JSONDecoder().decode(Envelope.self, from: data).result))
+        }
+        #expect(SolanaBlockReader.decodeEnvelope(failed)?.transactions.first?.succeeded == false)
+        // Base64 transactions, escapes, an error answer and keys that do not match the balances go to the decoder.
+        let base64 = Data(#"{"result":{"blockhash":"B","previousBlockhash":"P","parentSlot":1,"transactions":["#.utf8)
+            + (try Self.data("getTransaction_result_base64_v0_lookup_table_usdc_mainnet_crosschain.json", ["result"])) + Data("]}}".utf8)
+        #expect(SolanaBlockReader.decodeEnvelope(base64) == nil)
+        #expect(try JSONDecoder().decode(Envelope.self, from: base64).result.transactions.count == 1)
+        #expect(SolanaBlockReader.decodeEnvelope(Data(#"{"error":{"code":-32004,"message":"Block not available"},"id":1}"#.utf8)) == nil)
+        let escaped = #"{"result":{"blockhash":"B\u0041","previousBlockhash":"P","parentSlot":1,"transactions":[]}}"#
+        #expect(SolanaBlockReader.decodeEnvelope(Data(escaped.utf8)) == nil)
+        let short = #"{"result":{"blockhash":"B","previousBlockhash":"P","parentSlot":1,"transactions":[{"transaction":{"signatures":["s"],"accountKeys":[{"pubkey":"a","source":"transaction"}]},"meta":{"err":null,"preBalances":[1,2],"postBalances":[1,2]}}]}}"#
+        #expect(SolanaBlockReader.decodeEnvelope(Data(short.utf8)) == nil)
+    }
 }

@@ -83,7 +83,7 @@ struct JSONByteReader {
     mutating func skipValue() -> Bool {
         guard skipSpace() else { return false }
         switch bytes[i] {
-        case UInt8(ascii: "\""): return string() != nil
+        case UInt8(ascii: "\""): return skipString()
         case UInt8(ascii: "{"): return object { r, _ in r.skipValue() }
         case UInt8(ascii: "["): return array { r in r.skipValue() }
         case UInt8(ascii: "t"): return literal("true")
@@ -98,6 +98,21 @@ struct JSONByteReader {
             }
             return i > start
         }
+    }
+
+    /// Skips a string whose content is never read: escapes are stepped over, not decoded.
+    mutating func skipString() -> Bool {
+        guard eat(UInt8(ascii: "\"")) else { return false }
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                return true
+            }
+            if c < 0x20 { return false }
+            i += c == UInt8(ascii: "\\") ? 2 : 1
+        }
+        return false
     }
 
     func equals(_ range: Range<Int>, _ text: StaticString) -> Bool {
