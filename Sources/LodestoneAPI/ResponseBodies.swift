@@ -138,6 +138,8 @@ struct AddressBody: ResponseEncodable {
     let created: String
     /// Whether deposits to it are watched in this deployment now.
     let watched: Bool
+    /// Solana: the address's associated token account for each token asset (absent elsewhere).
+    let tokenAccounts: [TokenAccountBody]?
 
     init(_ a: CustomerAddress, watched: Bool) {
         address = a.address
@@ -147,10 +149,33 @@ struct AddressBody: ResponseEncodable {
         index = a.index
         created = rfc3339(a.createdAt)
         self.watched = watched
+        tokenAccounts = NetworkID(rawValue: a.network) == .solana
+            ? (try? SolanaTokenAccounts.entries(owner: a.address, assets: AssetCatalog.defaults(for: .solana)))?.map(TokenAccountBody.init)
+            : nil
     }
     enum CodingKeys: String, CodingKey {
         case address, network, customer, index, created, watched
         case derivationPath = "derivation_path"
+        case tokenAccounts = "token_accounts"
+    }
+}
+
+/// A Solana token asset's associated token account of an address.
+struct TokenAccountBody: Encodable, Sendable {
+    let asset: String
+    let mint: String
+    let tokenProgram: String
+    let address: String
+
+    init(_ e: SolanaTokenAccounts.Entry) {
+        asset = e.assetID
+        mint = e.mint
+        tokenProgram = e.tokenProgram
+        address = e.address
+    }
+    enum CodingKeys: String, CodingKey {
+        case asset, mint, address
+        case tokenProgram = "token_program"
     }
 }
 
@@ -167,6 +192,13 @@ struct PaymentIntentBody: ResponseEncodable {
         try c.encode(intent.amount.decimalString(decimals: decimals), forKey: .amount)
         try c.encode(intent.amountReceived.decimalString(decimals: decimals), forKey: .amountReceived)
         try c.encode(intent.depositAddress, forKey: .depositAddress)
+        // A Solana token may be sent to the owner (the wallet finds or creates its token account)
+        // or straight to that associated token account.
+        let tokenAccount = intent.network == .solana
+            ? (try? SolanaTokenAccounts.entries(owner: intent.depositAddress, assets: AssetCatalog.defaults(for: .solana)))?
+                .first { $0.assetID == intent.assetID }?.address
+            : nil
+        try c.encode(tokenAccount, forKey: .depositTokenAccount)
         try c.encode(intent.confirmationsRequired, forKey: .confirmationsRequired)
         try c.encode(intent.customerID, forKey: .customer)
         try c.encode(intent.merchantOrderID, forKey: .merchantOrderID)
@@ -178,6 +210,7 @@ struct PaymentIntentBody: ResponseEncodable {
         case id, status, asset, network, amount, customer, metadata, created
         case amountReceived = "amount_received"
         case depositAddress = "deposit_address"
+        case depositTokenAccount = "deposit_token_account"
         case confirmationsRequired = "confirmations_required"
         case merchantOrderID = "merchant_order_id"
         case expiresAt = "expires_at"

@@ -72,7 +72,12 @@ struct OutputBuffer {
 
 /// Prints `value` as one line of JSON, encoded (never assembled by hand), keys sorted.
 func printJSON(_ value: some Encodable) throws {
+    print(try jsonText(value))
+}
+
+/// `value` as one line of JSON, encoded (never assembled by hand), keys sorted.
+func jsonText(_ value: some Encodable) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
