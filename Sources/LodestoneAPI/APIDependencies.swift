@@ -41,13 +41,17 @@ public struct APIDependencies: Sendable {
     public let webhookURLProblem: @Sendable (String) async -> String?
     /// The scanners' progress, shown by `GET /v1/networks`.
     public let progress: ScanProgressBoard
+    /// Networks that issue from an imported address pool, with the level below which a warning fires.
+    public let addressPools: [NetworkID: Int]
 
     /// Bundles the dependencies.
     public init(
         store: any Store, assets: AssetRegistry, issuer: AddressIssuer, networks: [NetworkStatus], limiter: RateLimiter,
         now: @escaping @Sendable () -> Int64, openAPIDocument: String,
-        webhookURLProblem: @escaping @Sendable (String) async -> String? = { _ in nil }, progress: ScanProgressBoard = ScanProgressBoard()
+        webhookURLProblem: @escaping @Sendable (String) async -> String? = { _ in nil }, progress: ScanProgressBoard = ScanProgressBoard(),
+        addressPools: [NetworkID: Int] = [:]
     ) {
+        self.addressPools = addressPools
         self.progress = progress
         self.webhookURLProblem = webhookURLProblem
         self.store = store
@@ -63,11 +67,14 @@ public struct APIDependencies: Sendable {
     /// Whether deposits on `network` are watched in this deployment.
     func isWatched(_ network: NetworkID) -> Bool { networks.contains { $0.id == network && $0.enabled && $0.watched } }
 
+    /// Networks addresses are issued on: derived here, or taken from an imported pool.
+    var issuingNetworks: Set<NetworkID> { issuer.networks.union(addressPools.keys) }
+
     func enabledNetwork(_ text: String, param: String) throws -> NetworkID {
         guard let network = NetworkID(rawValue: text) else {
             throw APIError.invalid(param, "unknown network '\(text)'")
         }
-        guard issuer.networks.contains(network) else {
+        guard issuingNetworks.contains(network) else {
             throw APIError.invalid(param, "network \(network) is not enabled in this deployment")
         }
         return network

@@ -1,5 +1,6 @@
 import Hummingbird
 import HTTPTypes
+import Logging
 import Foundation
 import LodestoneCore
 import LodestoneDomain
@@ -66,13 +67,18 @@ struct APIHandlers: Sendable {
 
     func networks(_ r: Request) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
-        let enabled = deps.issuer.networks
+        let enabled = deps.issuingNetworks
         var bodies: [NetworkBody] = []
         for n in deps.networks {
+            var pool: NetworkBody.Pool? = nil
+            if let lowWater = deps.addressPools[n.id] {
+                pool = NetworkBody.Pool(remaining: try await store.poolRemaining(network: n.id), lowWater: lowWater)
+            }
             bodies.append(
                 NetworkBody(
                     id: n.id.rawValue, name: n.id.displayName, family: n.id.family.rawValue, chainID: n.id.evmChainID,
-                    enabled: n.enabled && enabled.contains(n.id), watched: deps.isWatched(n.id), progress: await deps.progress.progress(of: n.id)))
+                    enabled: n.enabled && enabled.contains(n.id), watched: deps.isWatched(n.id), progress: await deps.progress.progress(of: n.id),
+                    addressPool: pool))
         }
         return try respond(DataBody(data: bodies))
     }
@@ -191,11 +197,26 @@ struct APIHandlers: Sendable {
         let network = try deps.enabledNetwork(try body.requiredString("network", maxLength: 32), param: "network")
         try body.rejectUnknownFields()
         let customer = try await existingCustomer(c)
-        let issuer = deps.issuer
-        let (address, created) = try await store.issueAddress(customerID: customer.id, network: network, now: deps.now()) {
-            network, index in try issuer.derive(network: network, index: index)
-        }
+        let (address, created) = try await issue(customerID: customer.id, network: network, logger: c.logger)
         return try respond(created ? .created : .ok, AddressBody(address, watched: watchedAddress(address)))
+    }
+
+    /// The customer's address on `network`: from the imported pool where the network has one
+    /// (never derived on this server), else derived from the deployment's keys.
+    func issue(customerID: String, network: NetworkID, logger: Logger) async throws -> (CustomerAddress, created: Bool) {
+        guard let lowWater = deps.addressPools[network] else {
+            let issuer = deps.issuer
+            return try await store.issueAddress(customerID: customerID, network: network, now: deps.now()) {
+                network, index in try issuer.derive(network: network, index: index)
+            }
+        }
+        let issued = try await store.issuePooledAddress(customerID: customerID, network: network, now: deps.now())
+        if issued.created, case let remaining = try await store.poolRemaining(network: network), remaining < lowWater {
+            logger.warning(
+                "address pool running low: import more addresses",
+                metadata: ["network": "\(network)", "remaining": "\(remaining)", "low_water": "\(lowWater)"])
+        }
+        return issued
     }
 
     func customerAddresses(_ r: Request, _ c: APIRequestContext) async throws -> Response {
@@ -260,14 +281,11 @@ struct APIHandlers: Sendable {
             throw APIError.invalid("amount", "\(error.description)")
         }
         guard amount > .zero else { throw APIError.invalid("amount", "amount must be greater than zero") }
-        let issuer = deps.issuer
         let now = deps.now()
         // Issuing (or finding) the deposit address also proves the customer exists.
         let address: CustomerAddress
         do {
-            address = try await store.issueAddress(customerID: customerID, network: asset.network, now: now) {
-                network, index in try issuer.derive(network: network, index: index)
-            }.0
+            address = try await issue(customerID: customerID, network: asset.network, logger: c.logger).0
         } catch StoreError.notFound {
             throw APIError.invalid("customer", "no customer \(customerID)")
         }

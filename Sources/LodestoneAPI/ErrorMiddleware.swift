@@ -34,6 +34,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .idempotencyMismatch:
             return APIError(.conflict, "idempotency_mismatch", error.description, param: "Idempotency-Key")
         case .invalidState(let why): return APIError(.conflict, "invalid_state", why)
+        case .addressPoolEmpty(let network):
+            context.logger.critical("address pool empty: no address can be issued", metadata: ["network": "\(network)"])
+            return APIError(
+                .serviceUnavailable, "address_pool_empty",
+                "no \(network) deposit address is left to issue; the operator must import more", param: "network")
         case .backend, .badURL, .corrupt:
             context.logger.error("store failure", metadata: ["error": "\(error)"])
             return APIError(.serviceUnavailable, "store_unavailable", "the database is unavailable; retry later")

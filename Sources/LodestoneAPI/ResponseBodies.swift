@@ -31,8 +31,29 @@ struct NetworkBody: ResponseEncodable {
     let watched: Bool
     /// The scanner's last report; nil before its first step (and on networks not watched).
     let progress: ScanProgress?
+    /// The imported address pool, on networks that issue from one.
+    let addressPool: Pool?
+
+    struct Pool: Encodable {
+        let remaining: Int
+        let lowWater: Int
+        /// Below the operator's level: time to import more.
+        var low: Bool { remaining < lowWater }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(remaining, forKey: .remaining)
+            try c.encode(lowWater, forKey: .lowWater)
+            try c.encode(low, forKey: .low)
+        }
+        enum CodingKeys: String, CodingKey {
+            case remaining, low
+            case lowWater = "low_water"
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, name, family, enabled, watched, lag, endpoints
+        case addressPool = "address_pool"
         case chainID = "chain_id"
         case headHeight = "head_height"
         case scannedHeight = "scanned_height"
@@ -54,6 +75,7 @@ struct NetworkBody: ResponseEncodable {
         try c.encode(progress?.updatedAt.map(rfc3339), forKey: .updated)
         try c.encode(
             (progress?.endpoints ?? []).map { Endpoint(label: $0.label, healthy: $0.healthy, problem: $0.problem) }, forKey: .endpoints)
+        try c.encodeIfPresent(addressPool, forKey: .addressPool)
     }
 }
 

@@ -141,7 +141,8 @@ public enum ConfigFileCheck {
             let allowed =
                 (network.family == .bitcoin
                     ? ["enabled", "account", "xpub", "script", "rpc_cookie_file", "watch_mempool"]
-                    : network.family == .solana ? ["enabled", "account", "xpub", "cluster"] : ["enabled", "account", "xpub"])
+                    : network.family == .solana
+                        ? ["enabled", "account", "xpub", "cluster", "address_source", "pool_low_water"] : ["enabled", "account", "xpub"])
                 + watching
             guard let map = mapping(value, at: path, allowed: allowed) else { return }
             if let rpc = map["rpc"], !((rpc as? [Any])?.allSatisfy { $0 is String } ?? false) {

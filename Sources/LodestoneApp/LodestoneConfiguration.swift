@@ -27,6 +27,11 @@ public struct NetworkSettings: Sendable, Equatable {
     /// Bitcoin Core's cookie file (`user:password`), read before each request; instead of a user
     /// and password in the URL.
     public var rpcCookieFile: String? = nil
+    /// Solana: issue addresses from a pool imported with `lodestone pool import` (derived on an
+    /// offline machine) instead of deriving them from a seed on this server.
+    public var addressPool = false
+    /// Below this many pooled addresses left, a warning fires (log and `/v1/networks`).
+    public var poolLowWater = 100
     /// Solana: the genesis hash every endpoint must report (mainnet-beta's unless set: a cluster
     /// name or a local validator's hash).
     public var genesisHash: String? = nil
@@ -98,6 +103,17 @@ public struct LodestoneConfiguration: Sendable {
             if n.family == .solana {
                 // Deposits are credited when their slot is finalized unless the operator counts slots.
                 settings.finality = "finalized"
+                if let source = r.string("\(base).address_source") {
+                    switch source {
+                    case "seed": settings.addressPool = false
+                    case "pool": settings.addressPool = true
+                    default: r.problems.append("\(base).address_source: must be seed or pool")
+                    }
+                }
+                settings.poolLowWater = r.int("\(base).pool_low_water", in: 0...10_000_000) ?? 100
+                if settings.addressPool, settings.xpub != nil {
+                    r.problems.append("\(base).xpub: a pooled network takes no key; remove it or use address_source: seed")
+                }
                 if let cluster = r.string("\(base).cluster") {
                     if let hash = SolanaSource.genesisHashes[cluster] {
                         settings.genesisHash = hash

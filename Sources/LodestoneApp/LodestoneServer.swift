@@ -74,6 +74,7 @@ public enum LodestoneServer {
             let issuer = try await ServerDependencies.issuer(config: config, store: store, passphrase: passphrase, logger: logger)
             let registry = try await ServerDependencies.assets(config: config, store: store, now: nowMillis())
             let progress = ScanProgressBoard()
+            let pools = ServerDependencies.addressPools(config: config)
             let deps = APIDependencies(
                 store: store, assets: registry, issuer: issuer,
                 networks: (NetworkID.production + NetworkID.allCases.filter { !$0.isMainnet && config.networks[$0]?.enabled == true })
@@ -83,10 +84,10 @@ public enum LodestoneServer {
                 limiter: RateLimiter(limit: config.rateLimitRequests, windowSeconds: config.rateLimitWindow),
                 now: nowMillis,
                 openAPIDocument: APIResources.openAPIDocument(
-                    enabledNetworks: NetworkID.allCases.filter(issuer.networks.contains).map(\.rawValue)),
+                    enabledNetworks: NetworkID.allCases.filter { issuer.networks.contains($0) || pools[$0] != nil }.map(\.rawValue)),
                 webhookURLProblem: { [policy = WebhookURLPolicy(allowPrivate: config.allowPrivateWebhookURLs)] url in
                     await HostResolver.system.problem(with: url, policy: policy)
-                }, progress: progress)
+                }, progress: progress, addressPools: pools)
             let (router, _) = APIRouterBuilder.build(deps)
             var services: [any Service] = [IntentExpiryService(store: store, now: nowMillis, logger: logger)]
             services += await WatchServices.make(

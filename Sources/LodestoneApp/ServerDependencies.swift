@@ -2,7 +2,7 @@ import Configuration
 import Foundation
 public import Logging
 import LodestoneAPI
-import LodestoneCore
+public import LodestoneCore
 public import LodestoneDomain
 public import LodestoneStore
 
@@ -16,14 +16,23 @@ public enum ServerDependencies {
         public let description: String
     }
 
-    /// Derivers for every enabled network: watch-only from configured xpubs, the seed otherwise.
+    /// Networks that issue from an imported pool, with their warning level.
+    public static func addressPools(config: LodestoneConfiguration) -> [NetworkID: Int] {
+        var out: [NetworkID: Int] = [:]
+        for (network, settings) in config.networks where settings.enabled && settings.addressPool { out[network] = settings.poolLowWater }
+        return out
+    }
+
+    /// Derivers for every enabled network not issuing from a pool: watch-only from configured
+    /// xpubs, the seed otherwise.
     public static func issuer(config: LodestoneConfiguration, store: any Store, passphrase: String?, logger: Logger)
         async throws -> AddressIssuer
     {
         var derivers: [NetworkID: AddressDeriver] = [:]
         var seed: SecretBytes? = nil
         for network in NetworkID.allCases {
-            guard let settings = config.networks[network], settings.enabled else { continue }
+            // A pooled network never derives here: the seed is not even opened for it.
+            guard let settings = config.networks[network], settings.enabled, !settings.addressPool else { continue }
             if let xpub = settings.xpub {
                 derivers[network] = try NetworkKeys.watchOnlyDeriver(
                     network: network, script: settings.script, account: settings.account, extendedKey: xpub)

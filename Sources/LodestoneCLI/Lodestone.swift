@@ -12,7 +12,7 @@ struct Lodestone: AsyncParsableCommand {
         abstract: "Self-hosted crypto deposit watcher and HD wallet service.",
         subcommands: [
             Serve.self, Migrate.self, KeysCommand.self, APIKeyCommand.self, ConfigCommand.self, Derive.self, Xpub.self,
-            AddressCommand.self, MnemonicCommand.self,
+            AddressCommand.self, MnemonicCommand.self, PoolCommand.self,
         ]
     )
 

@@ -314,5 +314,23 @@ enum Migrations {
         (9, "deposit minimum confirmations", [
             "ALTER TABLE deposits ADD COLUMN min_confirmations INTEGER NOT NULL DEFAULT 0",
         ]),
+        // Addresses derived offline (Solana has no public derivation): imported, then issued one
+        // per customer in import order, never derived from a seed on the server.
+        (10, "address pool", [
+            """
+            CREATE TABLE address_pool (
+                network TEXT NOT NULL,
+                address TEXT NOT NULL,
+                derivation_path TEXT NOT NULL,
+                derivation_index BIGINT NOT NULL,
+                imported_at BIGINT NOT NULL,
+                seq BIGINT NOT NULL,
+                customer_id TEXT,
+                PRIMARY KEY (network, address)
+            )
+            """,
+            "CREATE INDEX address_pool_free ON address_pool (network, customer_id, seq)",
+            "INSERT INTO counters (name, value) VALUES ('seq.address_pool', 0)",
+        ]),
     ]
 }

@@ -18,6 +18,8 @@ public enum SQLDialect: Sendable {
     /// block the KEY SHARE lock a concurrent foreign-key check takes (which would deadlock with a
     /// concurrent insert of the same address).
     var forUpdate: String { self == .postgres ? " FOR NO KEY UPDATE" : "" }
+    /// Locks the rows read, passing over rows another transaction holds (SQLite has one writer).
+    var forUpdateSkipLocked: String { self == .postgres ? " FOR NO KEY UPDATE SKIP LOCKED" : "" }
 }
 
 /// A database the store can run transactions on.

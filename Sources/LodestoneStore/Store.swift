@@ -100,6 +100,11 @@ public protocol Store: Sendable {
 
     /// The customer's address on `network`, creating it (and the customer's HD index) on first use.
     /// Returns the address and whether this call created it.
+    /// The customer's address on a network that issues from an imported pool (taking the next one
+    /// on first request); `addressPoolEmpty` when none is left.
+    func issuePooledAddress(customerID: String, network: NetworkID, now: Int64) async throws -> (CustomerAddress, created: Bool)
+    /// Pooled addresses of `network` not issued yet.
+    func poolRemaining(network: NetworkID) async throws -> Int
     func issueAddress(customerID: String, network: NetworkID, now: Int64, derive: AddressDerivation) async throws
         -> (CustomerAddress, created: Bool)
     /// All of a customer's addresses.

@@ -14,11 +14,15 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case badURL(String)
     /// The backend failed (connection, SQL error).
     case backend(String)
+    /// A network issues addresses from an imported pool and none is left.
+    case addressPoolEmpty(String)
 
     public var description: String {
         switch self {
         case .conflict(let field, let id): return "\(field) is already used by \(id)"
         case .notFound(let what): return "\(what) not found"
+        case .addressPoolEmpty(let network):
+            return "the \(network) address pool is empty: import more with `lodestone pool import --network \(network) FILE`"
         case .idempotencyMismatch: return "Idempotency-Key was used with a different request"
         case .invalidState(let why): return why
         case .corrupt(let why): return "stored data is corrupt: \(why)"

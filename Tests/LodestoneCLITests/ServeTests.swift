@@ -189,4 +189,40 @@ import Testing
         #expect(await server.terminate() == 0)
         #expect(!server.output.contains(d.passphrase))
     }
+
+    /// Solana without a seed on the server: addresses derived offline, imported, issued in order.
+    @Test func aSolanaPoolServesWithoutASeed() async throws {
+        let d = try Deployment()
+        let derived = try CLI.run(["derive", "--network", "solana", "--index", "0", "--count", "3", "--mnemonic-file", CLITests.mnemonicFile])
+        #expect(derived.status == 0)
+        let file = try CLI.tempFile(derived.stdout)
+        let imported = try d.run(["pool", "import", "--network", "solana", file, "--database", d.database])
+        #expect(imported.status == 0 && imported.stdout.contains(#""imported":3"#) && imported.stdout.contains(#""remaining":3"#), "\(imported.stderr)")
+        let again = try d.run(["pool", "import", "--network", "solana", file, "--database", d.database])
+        #expect(again.stdout.contains(#""imported":0"#) && again.stdout.contains(#""skipped":3"#))
+        // Bad input is refused with its line, and nothing of it is kept.
+        let bad = try d.run(["pool", "import", "--network", "solana", try CLI.tempFile(derived.lines[0] + "\nnot json\n"), "--database", d.database])
+        #expect(bad.status != 0 && bad.stderr.contains("line 2"))
+        let evm = try d.run(["pool", "import", "--network", "ethereum", file, "--database", d.database])
+        #expect(evm.status != 0 && evm.stderr.contains("Solana"))
+        let wrongNetwork = try CLI.run(["derive", "--network", "ethereum", "--index", "0", "--mnemonic-file", CLITests.mnemonicFile])
+        let mixed = try d.run(["pool", "import", "--network", "solana", try CLI.tempFile(wrongNetwork.stdout), "--database", d.database])
+        #expect(mixed.status != 0 && mixed.stderr.contains("is for ethereum"))
+
+        // Every other network off: nothing needs the seed, and none was ever stored.
+        let off = ["ethereum", "bsc", "polygon", "base", "arbitrum", "tron", "bitcoin"].map { "  \($0): {enabled: false}" }.joined(separator: "\n")
+        try d.writeConfig("networks:\n\(off)\n  solana: {enabled: true, address_source: pool, pool_low_water: 5}\n")
+        let key = try Self.apiKey(d)
+        let server = try await ServerProcess(["--config", d.configPath, "--database", d.database])
+        defer { server.stop() }
+        let (_, customer) = try await server.request("POST", "/v1/customers", key: key, json: "{}")
+        let id = try #require(customer["id"] as? String)
+        let (status, address) = try await server.request("POST", "/v1/customers/\(id)/addresses", key: key, json: #"{"network":"solana"}"#)
+        let expected = try Self.derive("solana", 0)
+        #expect(status == 201 && address["address"] as? String == expected)
+        #expect(await server.terminate() == 0)
+        #expect(server.output.contains("address pool running low"), "2 left is below the level of 5")
+        let status2 = try d.run(["pool", "status", "--network", "solana", "--database", d.database])
+        #expect(status2.stdout.contains(#""remaining":2"#))
+    }
 }
