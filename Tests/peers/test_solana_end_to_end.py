@@ -6,8 +6,10 @@ recipient comes from a lookup table; a failed transaction; dust; skipped slots; 
 `confirmed` and abandoned; a block not available yet; `serve` killed with SIGKILL mid-scan.
 Afterwards every intent and balance equals what was sent on the finalized chain, each deposit is
 credited once, and every event reached the merchant, signed."""
+import json
 import random
 import struct
+import subprocess
 import time
 from decimal import Decimal
 
@@ -17,7 +19,7 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountParams, TransferParams, create_account, transfer
 
-from lodestone_process import Lodestone, fresh_postgres_database
+from lodestone_process import BIN, Lodestone, fresh_postgres_database
 from svm_devnode import ATA_PROGRAM, SYSTEM, TOKEN, TOKEN_2022, SvmNode, SvmNodeServer
 from webhook_receiver import WebhookReceiver
 
@@ -71,17 +73,19 @@ def transfer_checked(source, destination, authority, asset, amount):
         AccountMeta(authority, True, False)])
 
 
-def config(url, genesis):
+def config(url, genesis, pool=False):
+    source = ", address_source: pool, pool_low_water: 5" if pool else ""
     return f"""
 rate_limit: {{requests: 100000, window_seconds: 60}}
 networks:
   solana: {{enabled: true, account: 0, rpc: ["{url}"], cluster: {genesis}, poll_seconds: 1, blocks_per_step: 8,
-            max_head_age_seconds: 86400, rpc_requests_per_second: 20}}
+            max_head_age_seconds: 86400, rpc_requests_per_second: 20{source}}}
 webhooks:
   allow_private_urls: true
 """
 
 
+# On PostgreSQL the addresses come from a pool derived "offline" (a seedless Solana server).
 @pytest.mark.parametrize("store", ["sqlite", "postgres"])
 def test_solana_deposits_survive_skips_forks_and_a_crash(tmp_path, store):
     database = None
@@ -119,13 +123,31 @@ def test_solana_deposits_survive_skips_forks_and_a_crash(tmp_path, store):
     lodestone = None
     with SvmNodeServer(node) as server, WebhookReceiver() as receiver:
         try:
-            lodestone = Lodestone(tmp_path, config(server.url, node.genesis), database=database).start()
+            pool = store == "postgres"
+            lodestone = Lodestone(tmp_path, config(server.url, node.genesis, pool), database=database)
+            if pool:
+                offline = tmp_path / "offline.jsonl"
+                mnemonic = tmp_path / "offline-mnemonic"
+                mnemonic.write_text(subprocess.run([BIN, "mnemonic", "new"], capture_output=True, text=True, check=True).stdout)
+                offline.write_text(subprocess.run([BIN, "derive", "--network", "solana", "--index", "0", "--count", "25", "--mnemonic-file",
+                                                   str(mnemonic)], capture_output=True, text=True, check=True).stdout)
+                imported = subprocess.run([BIN, "pool", "import", "--network", "solana", str(offline), "--database", lodestone.database],
+                                          env=lodestone.env, capture_output=True, text=True, check=True).stdout
+                assert '"imported":25' in imported, imported
+                pooled = [json.loads(line)["address"] for line in offline.read_text().splitlines()]
+            lodestone.start()
             endpoint = lodestone.post("/v1/webhook_endpoints", {"url": receiver.url, "events": EVENT_TYPES})
             receiver.secret = endpoint["secret"]
             C, address, intents = [], {}, {}
             for i in range(20):
                 c = lodestone.post("/v1/customers", {"external_id": f"sol-{i}"})["id"]
-                address[c] = Pubkey.from_string(lodestone.post(f"/v1/customers/{c}/addresses", {"network": "solana"})["address"])
+                issued = lodestone.post(f"/v1/customers/{c}/addresses", {"network": "solana"})
+                address[c] = Pubkey.from_string(issued["address"])
+                if pool:
+                    assert issued["address"] == pooled[i], "pooled addresses are issued in import order"
+                assert {t["asset"]: t["address"] for t in issued["token_accounts"]} == {USDC: str(ata(address[c], USDC)),
+                                                                                         USDT: str(Pubkey.find_program_address(
+                                                                                             [bytes(address[c]), bytes(TOKEN), bytes(USDT_MINT)], ATA_PROGRAM)[0])}
                 C.append(c)
             for i, c in enumerate(C):
                 if i % 3 != 2:
