@@ -51,7 +51,7 @@ public enum ConfigFileCheck {
         let knownAssets = NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)).map(\.id)
         if let assets = c.mapping(top["assets"], at: "assets", allowed: knownAssets) {
             for (id, value) in assets where knownAssets.contains(id) {
-                if let asset = c.mapping(value, at: "assets.\(id)", allowed: ["confirmations", "confirmation_tiers", "minimum"]) {
+                if let asset = c.mapping(value, at: "assets.\(id)", allowed: ["confirmations", "confirmation_tiers", "minimum", "commitment"]) {
                     if let minimum = asset["minimum"], !(minimum is String) {
                         c.fail("assets.\(id).minimum", "must be a decimal amount written as a string, such as \"0.50\"")
                     }

@@ -71,6 +71,8 @@ public struct LodestoneConfiguration: Sendable {
     /// The file holding the data key that seals webhook secrets (when LODESTONE_DATA_KEY is not
     /// set); nil means beside the SQLite database.
     public var dataKeyFile: String? = nil
+    /// Solana assets credited by counting slots (`commitment: confirmed` or `slots`) instead of at `finalized`.
+    public var countedAssets: Set<String> = []
 
     /// Networks enabled by default: the eight production networks.
     static func defaultEnabled(_ n: NetworkID) -> Bool { n.isMainnet }
@@ -154,8 +156,26 @@ public struct LodestoneConfiguration: Sendable {
         }
         var fileConfirmations: [String: ConfirmationThreshold] = [:]
         var minimums: [String: Amount] = [:]
+        var countedAssets: Set<String> = []
         for asset in NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)) {
             let key = "assets.\(asset.id)"
+            if let commitment = r.string("\(key).commitment") {
+                if asset.network.family != .solana {
+                    r.problems.append("\(key).commitment: only Solana assets are credited by commitment; others count confirmations")
+                } else {
+                    switch commitment {
+                    case "finalized": break
+                    case "slots": countedAssets.insert(asset.id)  // counted against `confirmations`
+                    case "confirmed":
+                        // A block is read at `confirmed`: one confirmation is that.
+                        countedAssets.insert(asset.id)
+                        if r.int("\(key).confirmations", in: 1...Asset.maxConfirmations) != nil {
+                            r.problems.append("\(key).confirmations: commitment confirmed credits at the first confirmation; use commitment slots to count")
+                        }
+                    default: r.problems.append("\(key).commitment: must be finalized, confirmed or slots")
+                    }
+                }
+            }
             let confirmations = r.int("\(key).confirmations", in: 1...Asset.maxConfirmations)
             let tiers = r.strings("\(key).confirmation_tiers")
             switch (confirmations, tiers) {
@@ -169,6 +189,7 @@ public struct LodestoneConfiguration: Sendable {
             case (nil, nil):
                 break
             }
+            if countedAssets.contains(asset.id), r.string("\(key).commitment") == "confirmed" { fileConfirmations[asset.id] = ConfirmationThreshold(1) }
             minimums[asset.id] = AssetCatalog.defaultMinimum(asset)
             if let text = r.string("assets.\(asset.id).minimum") {
                 do { minimums[asset.id] = try Amount(decimal: text, decimals: asset.decimals) } catch {
@@ -185,7 +206,7 @@ public struct LodestoneConfiguration: Sendable {
             rateLimitWindow: r.int("rate_limit.window_seconds", in: 1...3600) ?? 60,
             reloadSeconds: r.int("config_reload_seconds", in: 1...3600) ?? 5,
             networks: networks, fileConfirmations: fileConfirmations, minimums: minimums,
-            allowPrivateWebhookURLs: allowPrivate, dataKeyFile: r.string("secrets.data_key_file"))
+            allowPrivateWebhookURLs: allowPrivate, dataKeyFile: r.string("secrets.data_key_file"), countedAssets: countedAssets)
         guard r.problems.isEmpty else { throw ConfigurationProblems(problems: r.problems) }
         return config
     }

@@ -75,6 +75,7 @@ enum WatchServices {
             // Bitcoin block answers hold every output: there is no incomplete log to read again.
             if network.family == .bitcoin { scan.recheckDepth = nil }
             scan.watchMempool = settings.watchMempool
+            scan.countedAssets = config.countedAssets.intersection(assets.map(\.id))
             // Senders are compared as 20-byte accounts, the form transfers name them in (Tron drops its 0x41).
             scan.internalSenders = Set(settings.internalSenders.map { Array($0.matchKey.suffix(20)) })
             let scanner = NetworkScanner(

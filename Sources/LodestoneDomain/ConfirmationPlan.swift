@@ -27,16 +27,18 @@ public enum ConfirmationPlan {
 
     /// The steps for `pending` deposits when the scanned tip is `tip`. Only blocks the scan has
     /// linked by parent hash count, so the tip is the scan's, never the node's head. A deposit whose
-    /// asset has no threshold is left pending (it is counted, never credited by a guess).
+    /// asset has no threshold is left pending (it is counted, never credited by a guess). Assets in
+    /// `counted` count blocks against their threshold whatever the network's finality (a Solana
+    /// asset credited at `confirmed`, or by a slot count).
     public static func decide(
-        tip: Int64, pending: [Deposit], thresholds: [String: ConfirmationThreshold], finality: Finality
+        tip: Int64, pending: [Deposit], thresholds: [String: ConfirmationThreshold], finality: Finality, counted: Set<String> = []
     ) -> [Step] {
         var steps: [Step] = []
         // An unmined deposit has no block: nothing to count, never credited from the mempool.
         for d in pending where !d.isUnmined && d.blockNumber <= tip {
             let confirmations = ConfirmationRule.confirmations(head: tip, height: d.blockNumber)
             let ready: Bool
-            switch finality {
+            switch counted.contains(d.assetID) ? .counting : finality {
             case .tagged(let final):
                 ready = d.blockNumber <= min(final, tip) && confirmations >= d.minimumConfirmations
             case .counting:

@@ -215,24 +215,28 @@ public struct NetworkScanner: Sendable {
         let pending = try await ledger.pendingDeposits(network: network)
         guard !pending.isEmpty else { return 0 }
         var finality = ConfirmationPlan.Finality.counting
-        if let tag = settings.finality {
+        if let tag = settings.finality, pending.contains(where: { !settings.countedAssets.contains($0.assetID) }) {
             let height = min(try await source.finalizedHeight(tag), tip.number)
             // The node's tag must name the chain the scan stored: otherwise it is a tag of another
             // branch, and nothing is credited by it until the scan has followed the reorg.
-            guard let stored = try await ledger.chainBlock(network: network, number: height),
+            if let stored = try await ledger.chainBlock(network: network, number: height),
                 try await source.block(at: height).hash == stored.hash
-            else {
+            {
+                finality = .tagged(height)
+            } else {
                 logger.warning(
                     "the node's \(tag.rawValue) block is not on the scanned chain; crediting by it waits",
                     metadata: ["network": "\(network)", "height": "\(height)"])
-                return 0
+                // Nothing is final by the tag yet; assets that count blocks still move on.
+                finality = .tagged(-1)
             }
-            finality = .tagged(height)
         }
         var thresholds: [String: ConfirmationThreshold] = [:]
         for id in Set(pending.map(\.assetID)) { thresholds[id] = await assets.asset(id: id)?.threshold }
         var credited = 0
-        for step in ConfirmationPlan.decide(tip: tip.number, pending: pending, thresholds: thresholds, finality: finality) {
+        for step in ConfirmationPlan.decide(
+            tip: tip.number, pending: pending, thresholds: thresholds, finality: finality, counted: settings.countedAssets)
+        {
             if let confirmations = step.confirmations {
                 try await ledger.setConfirmations(depositID: step.depositID, confirmations: confirmations, now: now())
             }

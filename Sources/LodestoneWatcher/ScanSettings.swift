@@ -17,6 +17,9 @@ public struct ScanSettings: Sendable {
     public var internalSenders: Set<[UInt8]> = []
     /// Pause after a failed step (doubled while failures repeat, up to a minute).
     public var retryDelay: Duration = .seconds(1)
+    /// Assets credited by counting blocks against their threshold even when the network waits for a
+    /// node tag (Solana assets set to `confirmed` or to a slot count).
+    public var countedAssets: Set<String> = []
     /// Follow the mempool (Bitcoin) while caught up: payments show as `detected` before they are mined.
     public var watchMempool: Bool = false
 

@@ -193,6 +193,20 @@ import Testing
         let local = try Self.load(["networks.solana.cluster": "11111111111111111111111111111111", "networks.solana.finality": "confirmations"])
         #expect(local.networks[.solana]?.genesisHash == "11111111111111111111111111111111" && local.networks[.solana]?.finality == "confirmations")
         #expect(try Self.load([:]).minimums["SOL-Solana"] == (try Amount(decimal: "0.00089088", decimals: 9)), "rent exemption")
+        // Per asset: credited at `confirmed` (one confirmation) or by a slot count instead of at `finalized`.
+        let commitments = try Self.load(["assets.USDC-Solana.commitment": "confirmed", "assets.SOL-Solana.commitment": "slots",
+                                         "assets.SOL-Solana.confirmations": 64, "assets.USDT-Solana.commitment": "finalized"])
+        #expect(commitments.countedAssets == ["USDC-Solana", "SOL-Solana"])
+        #expect(commitments.fileConfirmations["USDC-Solana"] == ConfirmationThreshold(1) && commitments.fileConfirmations["SOL-Solana"] == ConfirmationThreshold(64))
+        do {
+            _ = try Self.load(["assets.USDT-Ethereum.commitment": "confirmed", "assets.USDC-Solana.commitment": "soon",
+                               "assets.SOL-Solana.commitment": "confirmed", "assets.SOL-Solana.confirmations": 5])
+            Issue.record("expected problems")
+        } catch let error as ConfigurationProblems {
+            for key in ["assets.USDT-Ethereum.commitment:", "assets.USDC-Solana.commitment:", "assets.SOL-Solana.confirmations:"] {
+                #expect(error.problems.contains { $0.hasPrefix(key) }, "\(key) missing in \(error.problems)")
+            }
+        }
         do {
             _ = try Self.load([
                 "networks.ethereum.rpc": .init(.stringArray(["ftp://x"]), isSecret: true), "networks.polygon.finality": "soon",

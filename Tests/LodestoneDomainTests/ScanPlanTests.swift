@@ -49,6 +49,21 @@ import Testing
         #expect(plan.map(\.credit) == [true, false])
     }
 
+    @Test func aCountedAssetOnATaggedNetworkIsCreditedByItsCountAlone() {
+        // A Solana asset set to `confirmed` (threshold 1) or to a slot count beside others waiting for `finalized`.
+        let renamed = Self.deposit("counted", asset: "USDC-Ethereum", amount: 1, block: 94)
+        let waiting = Self.deposit("waiting", amount: 1, block: 94)
+        let thresholds: [String: ConfirmationThreshold] = ["USDT-Ethereum": .init(1), "USDC-Ethereum": .init(2)]
+        let plan = ConfirmationPlan.decide(
+            tip: 95, pending: [renamed, waiting], thresholds: thresholds, finality: .tagged(90), counted: ["USDC-Ethereum"])
+        #expect(plan.map(\.depositID) == ["counted", "waiting"] && plan.map(\.credit) == [true, false])
+        // Below its count it waits too, whatever the tag says.
+        let early = ConfirmationPlan.decide(tip: 94, pending: [renamed], thresholds: thresholds, finality: .tagged(95), counted: ["USDC-Ethereum"])
+        #expect(early.map(\.credit) == [false])
+        // A tag not on the scanned chain (-1) credits nothing by the tag.
+        #expect(ConfirmationPlan.decide(tip: 95, pending: [waiting], thresholds: thresholds, finality: .tagged(-1)).map(\.credit) == [false])
+    }
+
     @Test func tiersAreValidated() {
         let ten = Self.usdt("10"), hundred = Self.usdt("100")
         #expect(throws: ConfirmationThreshold.Invalid.empty) { try ConfirmationThreshold(tiers: []) }
