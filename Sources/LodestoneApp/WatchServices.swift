@@ -11,13 +11,10 @@ import ServiceLifecycle
 
 /// Builds the chain scanners and the webhook deliverer of a configuration, as services.
 enum WatchServices {
-    /// Chain families a scanner exists for.
-    static func canWatch(_ family: ChainFamily) -> Bool { true }
-
-    /// Whether `network` is watched under `config`: enabled, a family with a scanner, endpoints configured.
+    /// Whether `network` is watched under `config`: enabled, with endpoints configured.
     static func isWatched(_ network: NetworkID, _ config: LodestoneConfiguration) -> Bool {
         guard let settings = config.networks[network] else { return false }
-        return settings.enabled && canWatch(network.family) && !settings.rpc.isEmpty
+        return settings.enabled && !settings.rpc.isEmpty
     }
     /// One scanner per enabled network with endpoints, plus the webhook deliverer.
     static func make(
@@ -28,10 +25,6 @@ enum WatchServices {
         var watchLists: [ChainFamily: AddressWatchList] = [:]
         for network in NetworkID.allCases {
             guard let settings = config.networks[network], settings.enabled else { continue }
-            guard Self.canWatch(network.family) else {
-                logger.notice("addresses are issued; watching this network is not available yet", metadata: ["network": "\(network)"])
-                continue
-            }
             guard !settings.rpc.isEmpty else {
                 logger.notice("network not watched: no rpc endpoints configured", metadata: ["network": "\(network)"])
                 continue
