@@ -60,7 +60,10 @@ import Testing
         }
     }
 
-    static func hash(_ n: Int) -> String { SolanaAddress.encode([UInt8](repeating: UInt8(n), count: 32)) }
+    /// A distinct 32-byte hash per slot.
+    static func hash(_ n: Int) -> String {
+        SolanaAddress.encode([UInt8](repeating: 7, count: 24) + withUnsafeBytes(of: UInt64(n).bigEndian) { Array($0) })
+    }
 
     static func block(_ slot: Int64, parent: Int64) -> String {
         #"{"blockhash":"\#(hash(Int(slot)))","previousBlockhash":"\#(hash(Int(parent)))","parentSlot":\#(parent),"blockTime":1,"blockHeight":\#(slot),"transactions":[]}"#
@@ -125,6 +128,71 @@ import Testing
             } throws: { error in
                 guard case ChainSourceError.wrongChain(let why) = error else { return false }
                 return why.contains("EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG")
+            }
+        }
+    }
+
+    static let recordings = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Vectors/chains/solana")
+
+    static func entries(_ file: String) throws -> [[String: Any]] {
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: recordings.appendingPathComponent(file)))
+        return try #require((object as? [String: Any])?["entries"] as? [[String: Any]])
+    }
+
+    @Test func theRecordedGetBlocksGapsAreSkippedSlots() async throws {
+        // devnet getBlocks 160017005..160017015 → 7 slots: 160017008–011 were skipped.
+        let entry = try #require(try Self.entries("agave_exchange_guide_devnet_examples.json").first { ($0["label"] as? String)?.hasPrefix("getBlocks") == true })
+        let listed = try #require((entry["response"] as? [String: Any])?["result"] as? [Int]).map(Int64.init)
+        var blocks: [Int64: String] = [:]
+        var parent: Int64 = 160_017_004
+        for slot in listed {
+            blocks[slot] = Self.block(slot, parent: parent)
+            parent = slot
+        }
+        try await Self.with(blocks: blocks, listed: listed, head: 160_017_015) { url, _ in
+            let watching = AddressWatchList(family: .solana, directory: InMemoryAddressDirectory())
+            let scanned = try await Self.source(url).scan(160_017_006...160_017_013, watching: watching)
+            #expect(scanned.blocks.map(\.number) == Array(160_017_006...160_017_013))
+            let skipped = scanned.blocks.filter { $0.hash == $0.parentHash }.map(\.number)
+            #expect(skipped == Array(160_017_008...160_017_011), "exactly the slots getBlocks left out")
+        }
+    }
+
+    @Test func theRecordedErrorAnswersAreReadByTheirCodes() async throws {
+        // Each recorded answer, served as a node sends it, surfaces as its code; only -32004 is retried.
+        for entry in try Self.entries("errors_and_small_responses.json") {
+            guard let raw = entry["response_raw"] as? String, raw.contains("\"error\""),
+                let code = ((entry["response"] as? [String: Any])?["error"] as? [String: Any])?["code"] as? Int
+            else { continue }
+            let served = Mutex(0)
+            let router = Router()
+            router.post("/") { _, _ -> Response in
+                served.withLock { $0 += 1 }
+                var headers = HTTPFields()
+                headers[.contentType] = "application/json"
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: raw)))
+            }
+            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await app.test(.live) { client in
+                let url = "http://127.0.0.1:\(try #require(client.port))/"
+                let node = NodeClient(
+                    network: "solana", endpoints: [RPCEndpoint(url: url, requestsPerSecond: 0)], http: .shared,
+                    retry: RetryPolicy(attempts: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2)), cooldown: .milliseconds(1),
+                    logger: ScanHarness.logger)
+                do {
+                    _ = try await node.call("getBlock", [.int(1)], as: SolanaBlock.self)
+                    Issue.record("an error answer was taken as a block")
+                } catch let error as RPCError {
+                    let codes: [Int]
+                    switch error {
+                    case .rpc(_, let c, _): codes = [c]
+                    case .exhausted(let all): codes = all.compactMap { if case .rpc(_, let c, _) = $0 { c } else { nil } }
+                    default: codes = []
+                    }
+                    #expect(codes.allSatisfy { $0 == code } && !codes.isEmpty, "\(code): \(error)")
+                }
+                #expect(served.withLock { $0 } == (code == RPCError.blockNotAvailable ? 2 : 1), "\(code): retried only when not available yet")
             }
         }
     }
