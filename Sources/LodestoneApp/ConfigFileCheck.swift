@@ -20,7 +20,12 @@ public enum ConfigFileCheck {
         guard let root else { return [] }
         guard let top = root as? [String: Any] else { return ["(root): must be a mapping of keys"] }
         var c = Checker()
-        c.mapping(top, at: "", allowed: ["server", "database", "rate_limit", "config_reload_seconds", "networks", "assets", "webhooks", "secrets"])
+        c.mapping(
+            top, at: "", allowed: ["server", "database", "rate_limit", "config_reload_seconds", "networks", "assets", "webhooks", "secrets", "metrics"])
+        if let metrics = c.mapping(top["metrics"], at: "metrics", allowed: ["host", "port"]) {
+            c.string(metrics["host"], at: "metrics.host")
+            _ = c.int(metrics["port"], at: "metrics.port", in: 1...65535)
+        }
         if let secrets = c.mapping(top["secrets"], at: "secrets", allowed: ["data_key_file"]) {
             c.string(secrets["data_key_file"], at: "secrets.data_key_file")
         }

@@ -71,6 +71,8 @@ public struct LodestoneConfiguration: Sendable {
     /// The file holding the data key that seals webhook secrets (when LODESTONE_DATA_KEY is not
     /// set); nil means beside the SQLite database.
     public var dataKeyFile: String? = nil
+    /// Where `/metrics` is served (Prometheus text format); nil: not served.
+    public var metrics: (host: String, port: Int)? = nil
     /// Solana assets credited by counting slots (`commitment: confirmed` or `slots`) instead of at `finalized`.
     public var countedAssets: Set<String> = []
 
@@ -207,8 +209,10 @@ public struct LodestoneConfiguration: Sendable {
             reloadSeconds: r.int("config_reload_seconds", in: 1...3600) ?? 5,
             networks: networks, fileConfirmations: fileConfirmations, minimums: minimums,
             allowPrivateWebhookURLs: allowPrivate, dataKeyFile: r.string("secrets.data_key_file"), countedAssets: countedAssets)
+        var withMetrics = config
+        if let port = r.int("metrics.port", in: 1...65535) { withMetrics.metrics = (r.string("metrics.host") ?? "127.0.0.1", port) }
         guard r.problems.isEmpty else { throw ConfigurationProblems(problems: r.problems) }
-        return config
+        return withMetrics
     }
 
     /// Thresholds from a file snapshot (used when the file changes); an asset whose entry is not

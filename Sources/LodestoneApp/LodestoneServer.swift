@@ -97,6 +97,14 @@ public enum LodestoneServer {
                 services.append(
                     ThresholdFileWatcher(reader: reader, registry: registry, store: store, now: nowMillis, logger: logger))
             }
+            if let (host, port) = config.metrics {
+                services.append(MetricsEndpoint.application(host: host, port: port, logger: logger))
+                services.append(
+                    StateGauges(
+                        networks: NetworkID.allCases.filter { WatchServices.isWatched($0, config) }, pools: Array(pools.keys), progress: progress,
+                        store: store, interval: .seconds(2), logger: logger))
+                logger.info("metrics served", metadata: ["address": "\(host):\(port)", "path": "/metrics"])
+            }
             let app = Application(
                 router: router,
                 configuration: .init(address: .hostname(config.host, port: config.port), serverName: "lodestone"),

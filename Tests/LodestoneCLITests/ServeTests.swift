@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 import Testing
 
 /// `lodestone serve` as an operator runs it: keys, API keys, config file, signals.
@@ -211,7 +214,8 @@ import Testing
 
         // Every other network off: nothing needs the seed, and none was ever stored.
         let off = ["ethereum", "bsc", "polygon", "base", "arbitrum", "tron", "bitcoin"].map { "  \($0): {enabled: false}" }.joined(separator: "\n")
-        try d.writeConfig("networks:\n\(off)\n  solana: {enabled: true, address_source: pool, pool_low_water: 5}\n")
+        let metricsPort = Int.random(in: 30_000...39_999)
+        try d.writeConfig("metrics: {port: \(metricsPort)}\nnetworks:\n\(off)\n  solana: {enabled: true, address_source: pool, pool_low_water: 5}\n")
         let key = try Self.apiKey(d)
         let server = try await ServerProcess(["--config", d.configPath, "--database", d.database])
         defer { server.stop() }
@@ -220,6 +224,15 @@ import Testing
         let (status, address) = try await server.request("POST", "/v1/customers/\(id)/addresses", key: key, json: #"{"network":"solana"}"#)
         let expected = try Self.derive("solana", 0)
         #expect(status == 201 && address["address"] as? String == expected)
+        // The pool's gauge on /metrics, on its own port, without an API key.
+        var scraped = ""
+        for _ in 0..<50 {
+            let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!)
+            scraped = String(decoding: data, as: UTF8.self)
+            if scraped.contains(#"lodestone_address_pool_remaining{network="solana"} 2"#) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(scraped.contains(#"lodestone_address_pool_remaining{network="solana"} 2"#), "\(scraped)")
         #expect(await server.terminate() == 0)
         #expect(server.output.contains("address pool running low"), "2 left is below the level of 5")
         let status2 = try d.run(["pool", "status", "--network", "solana", "--database", d.database])

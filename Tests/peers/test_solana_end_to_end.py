@@ -11,6 +11,7 @@ import random
 import struct
 import subprocess
 import time
+import urllib.request
 from decimal import Decimal
 
 import pytest
@@ -19,7 +20,7 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountParams, TransferParams, create_account, transfer
 
-from lodestone_process import BIN, Lodestone, fresh_postgres_database
+from lodestone_process import BIN, Lodestone, free_port, fresh_postgres_database
 from svm_devnode import ATA_PROGRAM, SYSTEM, TOKEN, TOKEN_2022, SvmNode, SvmNodeServer
 from webhook_receiver import WebhookReceiver
 
@@ -73,10 +74,11 @@ def transfer_checked(source, destination, authority, asset, amount):
         AccountMeta(authority, True, False)])
 
 
-def config(url, genesis, pool=False):
+def config(url, genesis, metrics_port, pool=False):
     source = ", address_source: pool, pool_low_water: 5" if pool else ""
     return f"""
 rate_limit: {{requests: 100000, window_seconds: 60}}
+metrics: {{port: {metrics_port}}}
 networks:
   solana: {{enabled: true, account: 0, rpc: ["{url}"], cluster: {genesis}, poll_seconds: 1, blocks_per_step: 8,
             max_head_age_seconds: 86400, rpc_requests_per_second: 20{source}}}
@@ -124,7 +126,8 @@ def test_solana_deposits_survive_skips_forks_and_a_crash(tmp_path, store):
     with SvmNodeServer(node) as server, WebhookReceiver() as receiver:
         try:
             pool = store == "postgres"
-            lodestone = Lodestone(tmp_path, config(server.url, node.genesis, pool), database=database)
+            metrics_port = free_port()
+            lodestone = Lodestone(tmp_path, config(server.url, node.genesis, metrics_port, pool), database=database)
             if pool:
                 offline = tmp_path / "offline.jsonl"
                 mnemonic = tmp_path / "offline-mnemonic"
@@ -238,6 +241,14 @@ def test_solana_deposits_survive_skips_forks_and_a_crash(tmp_path, store):
             wait_for("the scan at the head", lambda: any(
                 n["id"] == "solana" and n["scanned_height"] == head for n in lodestone.get("/v1/networks")["data"]), lodestone)
             wait_for("everything credited", lambda: all(d["status"] in ("confirmed", "ignored", "orphaned") for d in deposits()), lodestone)
+            # The scan's gauges on /metrics say the same.
+            def scraped():
+                with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as answer:
+                    return answer.read().decode()
+            wait_for("the scan gauges at the head", lambda: f'lodestone_scan_scanned_height{{network="solana"}} {head}' in scraped(), lodestone)
+            assert 'lodestone_scan_lag_blocks{network="solana"} 0' in scraped()
+            if pool:
+                assert 'lodestone_address_pool_remaining{network="solana"} 5' in scraped()
 
             # What the merchant sees equals what was sent on the finalized chain.
             finalized = {s for s in node.chain if s <= node.finalized}
