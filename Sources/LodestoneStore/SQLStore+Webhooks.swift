@@ -109,6 +109,44 @@ extension SQLStore {
         }
     }
 
+    /// Claims up to `limit` deliveries due at `now` until `until`: no other worker (another
+    /// instance included) is given them before then, and a claim whose worker died falls due again
+    /// then. Oldest first.
+    public func claimDueDeliveries(now: Int64, until: Int64, limit: Int) async throws -> [WebhookDelivery] {
+        // Only the delivery rows are locked; rows another worker holds are passed over.
+        let skipLocked = database.dialect == .postgres ? " FOR NO KEY UPDATE OF d SKIP LOCKED" : ""
+        return try await database.transaction { db in
+            let keys = try await db.query(
+                """
+                SELECT d.event_id, d.endpoint_id FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
+                WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+                ORDER BY d.next_attempt_at, e.seq LIMIT $2\(skipLocked)
+                """, [.int(now), .int(Int64(limit))]
+            ).map { (try $0.text(0), try $0.text(1)) }
+            var claimed: [WebhookDelivery] = []
+            for (eventID, endpointID) in keys {
+                _ = try await db.query(
+                    "UPDATE webhook_deliveries SET next_attempt_at = $1, updated_at = $2 WHERE event_id = $3 AND endpoint_id = $4",
+                    [.int(until), .int(now), .text(eventID), .text(endpointID)])
+                let rows = try await db.query(
+                    """
+                    SELECT e.id, e.type, e.data, e.created_at, w.id, w.url, w.events, w.secret, w.created_at, w.previous_secret,
+                           w.previous_secret_expires_at, d.attempts, d.created_at
+                    FROM webhook_deliveries d JOIN events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
+                    WHERE d.event_id = $1 AND d.endpoint_id = $2
+                    """, [.text(eventID), .text(endpointID)])
+                for row in rows {
+                    guard let type = EventType(rawValue: try row.text(1)) else { throw StoreError.corrupt("event type") }
+                    claimed.append(
+                        WebhookDelivery(
+                            event: OutboxEvent(id: try row.text(0), type: type, data: try row.text(2), createdAt: try row.int(3)),
+                            endpoint: try endpoint(row, from: 4), attempts: Int(try row.int(11)), createdAt: try row.int(12)))
+                }
+            }
+            return claimed
+        }
+    }
+
     public func recordDeliveryAttempt(eventID: String, _ attempt: DeliveryAttempt, decision: DeliveryDecision) async throws {
         let (status, next): (DeliveryStatus, Int64) =
             switch decision {
@@ -117,25 +155,28 @@ extension SQLStore {
             case .failed: (.failed, attempt.attemptedAt)
             }
         _ = try await database.transaction { db in
-            // Keyed by attempt number: a worker that repeats itself cannot add a second record.
+            // Only the attempt that follows the recorded ones moves the delivery on: a worker that
+            // repeats itself, or one overtaken after its claim ran out, changes nothing, and the
+            // attempt row and the delivery's state are always written together.
+            let moved = try await db.query(
+                """
+                UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, updated_at = $4
+                WHERE event_id = $5 AND endpoint_id = $6 AND status = 'pending' AND attempts = $7 RETURNING event_id
+                """,
+                [
+                    .text(status.rawValue), .int(Int64(attempt.attempt)), .int(next), .int(attempt.attemptedAt), .text(eventID),
+                    .text(attempt.endpointID), .int(Int64(attempt.attempt - 1)),
+                ])
+            guard !moved.isEmpty else { return }
             _ = try await db.query(
                 """
                 INSERT INTO webhook_attempts (event_id, endpoint_id, attempt, attempted_at, status_code, duration_ms, error)
-                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id, endpoint_id, attempt) DO NOTHING
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
                 """,
                 [
                     .text(eventID), .text(attempt.endpointID), .int(Int64(attempt.attempt)), .int(attempt.attemptedAt),
                     attempt.statusCode.map { .int(Int64($0)) } ?? .null, .int(attempt.durationMillis),
                     attempt.error.map { .text($0) } ?? .null,
-                ])
-            return try await db.query(
-                """
-                UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, updated_at = $4
-                WHERE event_id = $5 AND endpoint_id = $6 AND status = 'pending'
-                """,
-                [
-                    .text(status.rawValue), .int(Int64(attempt.attempt)), .int(next), .int(attempt.attemptedAt), .text(eventID),
-                    .text(attempt.endpointID),
                 ])
         }
     }

@@ -55,10 +55,16 @@ public struct WebhookDeliverer: Sendable {
         return capped / 2 + Int64.random(in: 0...(capped / 2))
     }
 
+    /// How long a worker holds the deliveries it claimed: well over one attempt's timeout.
+    static let claimMillis: Int64 = 120_000
+
     /// Attempts every delivery due now; returns how many were attempted.
     @discardableResult
     public func deliverDue() async throws -> Int {
-        let due = try await store.dueDeliveries(now: now(), limit: 100)
+        let at = now()
+        // Claimed for longer than an attempt can take (the egress timeout), so no other worker
+        // attempts them meanwhile; a claim whose worker died falls due again.
+        let due = try await store.claimDueDeliveries(now: at, until: at + Self.claimMillis, limit: 100)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running = 0
             for delivery in due {
@@ -134,9 +140,12 @@ extension Duration {
 /// What the delivery worker needs of the store: the deliveries due, and a place to record each
 /// attempt with what follows from it. `SQLStore` is one; tests use an in-memory one.
 public protocol DeliveryQueue: Sendable {
-    /// Deliveries whose next attempt is due at `now`, oldest first, at most `limit`.
-    func dueDeliveries(now: Int64, limit: Int) async throws -> [WebhookDelivery]
-    /// Records an attempt and its decision (delivered, retry at, failed), in one step.
+    /// Claims deliveries whose next attempt is due at `now` for this worker until `until` (no
+    /// other worker gets them before; unrecorded by then, they are due again), oldest first, at
+    /// most `limit`.
+    func claimDueDeliveries(now: Int64, until: Int64, limit: Int) async throws -> [WebhookDelivery]
+    /// Records an attempt and its decision (delivered, retry at, failed), in one step; only the
+    /// attempt that follows the recorded ones counts.
     func recordDeliveryAttempt(eventID: String, _ attempt: DeliveryAttempt, decision: DeliveryDecision) async throws
 }
 

@@ -37,9 +37,19 @@ final class InMemoryDeliveryQueue: DeliveryQueue {
         }
     }
 
+    func claimDueDeliveries(now: Int64, until: Int64, limit: Int) async throws -> [WebhookDelivery] {
+        entries.withLock { entries in
+            let due = entries.indices.filter { entries[$0].status == .pending && entries[$0].nextAttemptAt <= now }
+                .sorted { entries[$0].nextAttemptAt < entries[$1].nextAttemptAt }.prefix(limit)
+            for i in due { entries[i].nextAttemptAt = until }
+            return due.map { entries[$0].delivery }
+        }
+    }
+
     func recordDeliveryAttempt(eventID: String, _ attempt: DeliveryAttempt, decision: DeliveryDecision) async throws {
         entries.withLock { entries in
-            guard let i = entries.firstIndex(where: { $0.delivery.event.id == eventID && $0.delivery.endpoint.id == attempt.endpointID })
+            guard let i = entries.firstIndex(where: { $0.delivery.event.id == eventID && $0.delivery.endpoint.id == attempt.endpointID }),
+                entries[i].status == .pending, entries[i].attempts.count == attempt.attempt - 1
             else { return }
             entries[i].attempts.append(attempt)
             let d = entries[i].delivery
@@ -83,12 +93,13 @@ final class InMemoryDeliveryQueue: DeliveryQueue {
     }
 
     @Test(arguments: Kind.available)
-    func dueDeliveriesComeInOrderAndEachDecisionSticks(_ kind: Kind) async throws {
+    func claimedDeliveriesComeInOrderGoToOneWorkerAndEachDecisionSticks(_ kind: Kind) async throws {
         try await Self.with(kind) { queue, ids in
             let now: Int64 = 10_000
-            let due = try await queue.dueDeliveries(now: now, limit: 10)
+            let claim: Int64 = 120_000
+            let due = try await queue.claimDueDeliveries(now: now, until: now + claim, limit: 10)
             #expect(due.map(\.event.id) == ids, "due deliveries in the order the events happened")
-            #expect(try await queue.dueDeliveries(now: now, limit: 2).count == 2)
+            #expect(try await queue.claimDueDeliveries(now: now, until: now + claim, limit: 10).isEmpty, "a claimed delivery goes to one worker")
             let endpoint = due[0].endpoint.id
             func attempt(_ n: Int, status: Int?) -> DeliveryAttempt {
                 DeliveryAttempt(endpointID: endpoint, attempt: n, attemptedAt: now, statusCode: status, durationMillis: 5, error: status == 204 ? nil : "HTTP 500")
@@ -96,11 +107,18 @@ final class InMemoryDeliveryQueue: DeliveryQueue {
             try await queue.recordDeliveryAttempt(eventID: ids[0], attempt(1, status: 204), decision: .delivered)
             try await queue.recordDeliveryAttempt(eventID: ids[1], attempt(1, status: 500), decision: .retry(at: now + 60_000))
             try await queue.recordDeliveryAttempt(eventID: ids[2], attempt(1, status: 500), decision: .failed)
+            // A worker that repeats itself (or was overtaken) changes nothing: attempt 1 is recorded.
+            try await queue.recordDeliveryAttempt(eventID: ids[1], attempt(1, status: 204), decision: .delivered)
             // Delivered and failed are never due again; a retry is due at its time, with its attempt counted.
-            #expect(try await queue.dueDeliveries(now: now + 59_999, limit: 10).isEmpty)
-            let retried = try await queue.dueDeliveries(now: now + 60_000, limit: 10)
+            #expect(try await queue.claimDueDeliveries(now: now + 59_999, until: now + claim, limit: 10).isEmpty)
+            let retried = try await queue.claimDueDeliveries(now: now + 60_000, until: now + 60_000 + claim, limit: 10)
             #expect(retried.map(\.event.id) == [ids[1]] && retried.first?.attempts == 1)
-            #expect(try await queue.dueDeliveries(now: .max, limit: 10).map(\.event.id) == [ids[1]])
+            // Its worker dies without recording: the claim runs out and the delivery is due again, as attempt 2.
+            #expect(try await queue.claimDueDeliveries(now: now + 60_000 + claim - 1, until: .max, limit: 10).isEmpty)
+            let recovered = try await queue.claimDueDeliveries(now: now + 60_000 + claim, until: .max, limit: 10)
+            #expect(recovered.map(\.event.id) == [ids[1]] && recovered.first?.attempts == 1)
+            try await queue.recordDeliveryAttempt(eventID: ids[1], attempt(2, status: 204), decision: .delivered)
+            #expect(try await queue.claimDueDeliveries(now: .max, until: .max, limit: 10).isEmpty)
         }
     }
 }

@@ -155,6 +155,37 @@ func ** (base: Int64, exponent: Int64) -> Int64 { (0..<exponent).reduce(1) { acc
         }
     }
 
+    /// Two workers on one database (two instances) never attempt the same delivery: each event
+    /// reaches the receiver once and each attempt is recorded once.
+    @Test(arguments: backends)
+    func twoWorkersNeverAttemptTheSameDelivery(_ backend: Backend) async throws {
+        try await StoreFixture.with(backend) { store in
+            let receiver = Receiver()
+            try await receiver.with { url in
+                let clock = TestClock(3_000)
+                let endpoint = try await store.createWebhookEndpoint(url: url, events: EventType.allCases, secret: WebhookSignature.newSecret(), now: clock.now())
+                receiver.secret.withLock { $0 = endpoint.secret }
+                let events = try await Self.someEvents(store)
+                let workers = (0..<2).map { _ in
+                    WebhookDeliverer(
+                        store: store, egress: WebhookEgress(policy: WebhookURLPolicy(allowPrivate: true), timeout: .seconds(5)), now: clock.now,
+                        logger: ScanHarness.logger)
+                }
+                let attempted = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for w in workers { group.addTask { try await w.deliverDue() } }
+                    return try await group.reduce(0, +)
+                }
+                #expect(attempted == events.count && events.count >= 3, "\(attempted) attempts for \(events.count) events")
+                let ids = receiver.received.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any])?["id"] as? String }
+                #expect(ids.count == events.count && Set(ids) == Set(events.map(\.id)), "each event once")
+                for event in events {
+                    let records = try await store.deliveries(eventID: event.id)
+                    #expect(records.map(\.status) == [.delivered] && records.flatMap(\.attempts).map(\.attempt) == [1])
+                }
+            }
+        }
+    }
+
     @Test func deliveryGivesUpAfter72HoursAndAPrivateURLIsRefusedWhenNotAllowed() async throws {
         try await StoreFixture.with(.sqlite) { store in
             let clock = TestClock(3_000)
