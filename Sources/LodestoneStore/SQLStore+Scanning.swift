@@ -33,7 +33,7 @@ extension SQLStore {
                 "SELECT block_number, block_hash, parent_hash FROM scan_cursors WHERE network = $1\(lock)", [.text(network)]
             ).first.map(Self.block)
             // Two scanners of one network (two instances) cannot both advance the same cursor.
-            guard current == commit.previous else { throw StoreError.invalidState("scan cursor of \(network) moved") }
+            guard current == commit.previous else { throw StoreError.scanCursorMoved(network) }
             var found: [Deposit] = []
             for scanned in commit.deposits {
                 let (deposit, created) = try await Self.record(

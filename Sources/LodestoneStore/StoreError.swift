@@ -14,6 +14,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case badURL(String)
     /// The backend failed (connection, SQL error).
     case backend(String)
+    /// Another scanner of the network (another instance) committed first: nothing is wrong, this
+    /// step's work is dropped and the next one starts from the new cursor.
+    case scanCursorMoved(String)
     /// A network issues addresses from an imported pool and none is left.
     case addressPoolEmpty(String)
 
@@ -21,6 +24,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .conflict(let field, let id): return "\(field) is already used by \(id)"
         case .notFound(let what): return "\(what) not found"
+        case .scanCursorMoved(let network): return "the scan cursor of \(network) moved: another scanner committed first"
         case .addressPoolEmpty(let network):
             return "the \(network) address pool is empty: import more with `lodestone pool import --network \(network) FILE`"
         case .idempotencyMismatch: return "Idempotency-Key was used with a different request"

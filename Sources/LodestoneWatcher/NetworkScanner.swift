@@ -1,5 +1,6 @@
 import Foundation
 import LodestoneChains
+import LodestoneStore
 public import LodestoneCore
 public import LodestoneDomain
 public import Logging
@@ -318,6 +319,10 @@ public struct NetworkScanner: Sendable {
                 throw alarm
             } catch is CancellationError {
                 return
+            } catch StoreError.scanCursorMoved {
+                // Another instance's scanner committed first: nothing is wrong and nothing is lost
+                // (its commit holds the same blocks); the next step starts from its cursor.
+                logger.info("another scanner advanced this network first; this step's work is dropped", metadata: ["network": "\(network)"])
             } catch {
                 let delay = schedule.failed()
                 logger.error(

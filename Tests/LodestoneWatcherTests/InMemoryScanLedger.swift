@@ -40,7 +40,7 @@ final class InMemoryScanLedger: ScanLedger {
     func commitScan(_ commit: ScanCommit, now: Int64) async throws -> [Deposit] {
         guard let last = commit.blocks.last else { return [] }
         return try state.withLock { s in
-            guard s.cursors[commit.network] == commit.previous else { throw StoreError.invalidState("scan cursor of \(commit.network) moved") }
+            guard s.cursors[commit.network] == commit.previous else { throw StoreError.scanCursorMoved(commit.network.rawValue) }
             var working = s
             var found: [Deposit] = []
             for scanned in commit.deposits {

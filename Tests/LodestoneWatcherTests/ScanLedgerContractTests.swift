@@ -111,7 +111,7 @@ struct ScanSubject: Sendable {
             #expect(try await l.scanCursor(network: .ethereum) == Self.block(2))
             #expect(try await l.chainBlock(network: .ethereum, number: 1) == Self.block(1))
             // A second scanner that started from the old cursor loses.
-            await #expect(throws: StoreError.self) {
+            await #expect(throws: StoreError.scanCursorMoved("ethereum")) {
                 try await l.commitScan(ScanCommit(network: .ethereum, previous: Self.block(0), blocks: [Self.block(1)], deposits: []), now: 3)
             }
             let (again, isNew) = try await l.recordDeposit(Self.scanned(alice, amount: 500, tx: Self.tx1, block: Self.block(2)).observation, minimum: .zero, now: 4)
