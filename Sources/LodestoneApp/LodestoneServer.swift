@@ -45,6 +45,10 @@ public enum LodestoneServer {
         let sealer = try DataKey.sealer(
             environmentKey: reader.string(forKey: "data_key", isSecret: true), configuredFile: config.dataKeyFile,
             databaseURL: config.databaseURL, logger: logger)
+        // Held until `run` returns: one serve per SQLite file.
+        let lock = config.databaseURL.hasPrefix("sqlite://")
+            ? try SingleInstanceLock.acquire(sqlitePath: String(config.databaseURL.dropFirst("sqlite://".count))) : nil
+        defer { withExtendedLifetime(lock) {} }
         let opened = try await DatabaseLocation.open(config.databaseURL, sealer: sealer, logger: logger)
         logger.info("opening store", metadata: ["database": "\(DatabaseLocation.redacted(config.databaseURL))"])
         do {

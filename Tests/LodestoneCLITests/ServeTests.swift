@@ -238,4 +238,19 @@ import Testing
         let status2 = try d.run(["pool", "status", "--network", "solana", "--database", d.database])
         #expect(status2.stdout.contains(#""remaining":2"#))
     }
+
+    /// SQLite serves one instance: a second `serve` on the same file stops at once and says why.
+    @Test func aSecondServeOnTheSameSQLiteFileIsRefused() async throws {
+        let d = try Deployment()
+        try d.writeConfig("networks:\n  solana: {enabled: false}\n")
+        try Self.initKeys(d)
+        let first = try await ServerProcess(["--config", d.configPath, "--database", d.database], environment: d.environment)
+        defer { first.stop() }
+        let second = try d.run(["serve", "--config", d.configPath, "--database", d.database, "--port", "1"])
+        #expect(second.status != 0 && second.stderr.contains("another lodestone serve") && second.stderr.contains("PostgreSQL"), "\(second.stderr)")
+        #expect(await first.terminate() == 0)
+        // Once the first has stopped, the file is free again.
+        let again = try await ServerProcess(["--config", d.configPath, "--database", d.database], environment: d.environment)
+        #expect(await again.terminate() == 0)
+    }
 }
