@@ -23,6 +23,8 @@ enum WatchServices {
     ) async -> [any Service] {
         var services: [any Service] = []
         var watchLists: [ChainFamily: AddressWatchList] = [:]
+        // This instance's name in lease rows: readable for an operator, unique per process.
+        let holder = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UInt32.random(in: 0...UInt32.max))"
         for network in NetworkID.allCases {
             guard let settings = config.networks[network], settings.enabled else { continue }
             guard !settings.rpc.isEmpty else {
@@ -74,7 +76,10 @@ enum WatchServices {
             let scanner = NetworkScanner(
                 source: source, store: store, watchList: watchList, assets: registry, minimums: config.minimums, settings: scan, now: now,
                 logger: logger, progress: progress)
-            services.append(GuardedService(name: "scanner \(network)", logger: logger) { try await scanner.run() })
+            // Instances on one PostgreSQL take turns: one scans each network, the others stand by.
+            // SQLite has one instance (its file is locked), so a restart scans at once.
+            let lease = config.databaseURL.hasPrefix("sqlite://") ? nil : ScanLease(leases: store, holder: holder)
+            services.append(GuardedService(name: "scanner \(network)", logger: logger) { try await scanner.run(clock: ContinuousClock(), lease: lease) })
         }
         let deliverer = WebhookDeliverer(
             store: store, egress: WebhookEgress(policy: WebhookURLPolicy(allowPrivate: config.allowPrivateWebhookURLs)), now: now,

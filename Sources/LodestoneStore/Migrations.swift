@@ -332,5 +332,10 @@ enum Migrations {
             "CREATE INDEX address_pool_free ON address_pool (network, customer_id, seq)",
             "INSERT INTO counters (name, value) VALUES ('seq.address_pool', 0)",
         ]),
+        // One active scanner per network across instances: the holder renews its lease; a standby
+        // takes it once it has expired on the database's clock.
+        (11, "scan leases", [
+            "CREATE TABLE scan_leases (network TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL)",
+        ]),
     ]
 }

@@ -20,6 +20,12 @@ public enum SQLDialect: Sendable {
     var forUpdate: String { self == .postgres ? " FOR NO KEY UPDATE" : "" }
     /// Locks the rows read, passing over rows another transaction holds (SQLite has one writer).
     var forUpdateSkipLocked: String { self == .postgres ? " FOR NO KEY UPDATE SKIP LOCKED" : "" }
+    /// The database's own clock in unix milliseconds: instances whose clocks disagree agree on it.
+    var nowMillis: String {
+        self == .postgres
+            ? "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+            : "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+    }
 }
 
 /// A database the store can run transactions on.

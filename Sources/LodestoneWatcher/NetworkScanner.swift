@@ -301,13 +301,52 @@ public struct NetworkScanner: Sendable {
     }
 
     /// Scans until cancelled: steps while behind, tracks confirmations, rechecks when idle, and backs
-    /// off (logging why) when a step fails; `clock` paces it. Returns only on cancellation or an alarm.
-    public func run<C: Clock>(clock: C) async throws where C.Duration == Duration {
+    /// off (logging why) when a step fails; `clock` paces it. With a `lease`, only while this
+    /// instance holds the network's lease (renewed before every step; given up on the way out).
+    /// Returns only on cancellation or an alarm.
+    public func run<C: Clock>(clock: C, lease: ScanLease? = nil) async throws where C.Duration == Duration {
+        var holding = false
+        do {
+            try await loop(clock: clock, lease: lease, holding: &holding)
+        } catch {
+            await release(lease, if: holding)
+            throw error
+        }
+        await release(lease, if: holding)
+    }
+
+    /// Gives the lease up so a standby takes over at once; done even when the task was cancelled.
+    func release(_ lease: ScanLease?, if holding: Bool) async {
+        guard let lease, holding else { return }
+        let network = network
+        // Awaited to its end, outside the cancelled task: a cancelled query would leave the lease to expire.
+        let released = await Task.detached { () -> Bool in
+            (try? await lease.leases.releaseScanLease(network: network, holder: lease.holder)) != nil
+        }.value
+        logger.info("scan lease released", metadata: ["network": "\(network)", "released": "\(released)"])
+    }
+
+    func loop<C: Clock>(clock: C, lease: ScanLease?, holding: inout Bool) async throws where C.Duration == Duration {
         try await verify(clock: clock)
         var schedule = ScanSchedule(pollInterval: settings.pollInterval, retryDelay: settings.retryDelay)
         var mempoolWatch = MempoolWatch<ObservedTransfer>()
         while !Task.isCancelled {
             do {
+                if let lease {
+                    let held = try await lease.leases.acquireScanLease(network: network, holder: lease.holder, ttlMillis: lease.ttl.milliseconds)
+                    if held != holding {
+                        logger.notice(
+                            held ? "this instance holds the scan lease: scanning" : "another instance holds the scan lease: standing by",
+                            metadata: ["network": "\(network)"])
+                        // A new holder starts from what the store says, not from a stale mempool view.
+                        mempoolWatch = MempoolWatch<ObservedTransfer>()
+                    }
+                    holding = held
+                    guard held else {
+                        try await clock.sleep(for: lease.standbyPoll)
+                        continue
+                    }
+                }
                 let outcome = try await step()
                 try await track()
                 if case .idle(let pause) = schedule.succeeded(outcome) {

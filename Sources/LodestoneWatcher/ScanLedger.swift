@@ -45,5 +45,34 @@ public protocol AddressDirectory: Sendable {
     func address(matching parsed: ParsedAddress) async throws -> CustomerAddress?
 }
 
+/// Which instance scans a network when several share one database: a lease the holder renews.
+public protocol ScanLeases: Sendable {
+    /// Takes or renews the lease of `network` for `holder`; false while another holds a valid one.
+    func acquireScanLease(network: NetworkID, holder: String, ttlMillis: Int64) async throws -> Bool
+    /// Gives the lease up when `holder` holds it.
+    func releaseScanLease(network: NetworkID, holder: String) async throws
+}
+
+/// How a scanner shares its network with other instances.
+public struct ScanLease: Sendable {
+    /// The leases.
+    public let leases: any ScanLeases
+    /// This instance's name in the lease row.
+    public let holder: String
+    /// How long a lease lasts unless renewed (renewed before every step).
+    public let ttl: Duration
+    /// How often a standby asks for the lease.
+    public let standbyPoll: Duration
+
+    /// A lease setting.
+    public init(leases: any ScanLeases, holder: String, ttl: Duration = .seconds(10), standbyPoll: Duration = .seconds(1)) {
+        self.leases = leases
+        self.holder = holder
+        self.ttl = ttl
+        self.standbyPoll = standbyPoll
+    }
+}
+
 extension SQLStore: ScanLedger {}
+extension SQLStore: ScanLeases {}
 extension SQLStore: AddressDirectory {}
