@@ -31,6 +31,16 @@ public enum RPCError: Error, Sendable, CustomStringConvertible, Equatable {
     /// Solana: skipped, or missing in long-term storage.
     public static let slotSkippedOrMissingInStorage = -32009
 
+    /// True when the endpoint was reached and answered, but with something that cannot be used
+    /// (a malformed or missing result, an error object); false when it could not be reached.
+    public var isUnusableAnswer: Bool {
+        switch self {
+        case .malformed, .missing, .rpc, .batchRefused, .wrongChain: return true
+        case .timeout, .transport, .http: return false
+        case .exhausted(let all): return !all.isEmpty && all.allSatisfy(\.isUnusableAnswer)
+        }
+    }
+
     /// True when another endpoint (or a later try) may succeed.
     public var isRetryable: Bool {
         switch self {

@@ -1,5 +1,6 @@
 import Foundation
 import LodestoneChains
+import LodestoneRPC
 import LodestoneStore
 public import LodestoneCore
 public import LodestoneDomain
@@ -376,6 +377,21 @@ public struct NetworkScanner: Sendable {
         try await verify(clock: ContinuousClock())
     }
 
+    /// What stops the endpoint check, said precisely: endpoints that cannot be reached are not
+    /// endpoints that answer with something unusable (a node whose block 0 comes back as `{}`).
+    public static func endpointProblem(_ error: any Error) -> String {
+        let failures: [RPCError]
+        switch error {
+        case RPCError.exhausted(let all): failures = all
+        case let one as RPCError: failures = [one]
+        default: return "cannot check the endpoints"
+        }
+        let unusable = failures.filter(\.isUnusableAnswer).count
+        if unusable == 0 { return "cannot reach any endpoint" }
+        if unusable == failures.count { return "every endpoint answers, but with something unusable" }
+        return "no endpoint is usable: \(unusable) answer with something unusable, \(failures.count - unusable) cannot be reached"
+    }
+
     /// Checks the endpoints serve this network, retrying while none answers; a wrong chain stops it.
     public func verify<C: Clock>(clock: C) async throws where C.Duration == Duration {
         var failures = 0
@@ -388,7 +404,7 @@ public struct NetworkScanner: Sendable {
                 throw error
             } catch {
                 failures += 1
-                logger.error("cannot reach any endpoint", metadata: ["network": "\(network)", "error": "\(error)"])
+                logger.error("\(Self.endpointProblem(error))", metadata: ["network": "\(network)", "error": "\(error)"])
                 try await clock.sleep(for: ScanSchedule.backoff(settings.retryDelay, attempt: failures + 1))
             }
         }

@@ -1,3 +1,7 @@
+import AsyncHTTPClient
+import NIOCore
+import HummingbirdTesting
+import Hummingbird
 import Foundation
 import LodestoneChains
 import LodestoneCore
@@ -193,6 +197,36 @@ import Testing
                 try await h.catchUp(scanner)
             }
             #expect(try await h.deposits(alice.id).count == 10)
+        }
+    }
+
+    /// A node that answers, but with nothing usable (java-tron's `{}` for a block it lacks), is said
+    /// to be that, not unreachable; a closed port is unreachable; both together say both.
+    @Test func anEndpointThatAnswersWithSomethingUnusableIsNotCalledUnreachable() async throws {
+        let router = Router()
+        router.post("/wallet/getblockbynum") { _, _ -> Response in
+            Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{}")))
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let answering = "http://127.0.0.1:\(try #require(client.port))"
+            let closed = "http://127.0.0.1:1"
+            func problem(_ urls: [String]) async -> String {
+                let node = NodeClient(
+                    network: "tron", endpoints: urls.map { RPCEndpoint(url: $0, requestsPerSecond: 0) }, http: .shared, timeout: .milliseconds(500),
+                    retry: RetryPolicy(attempts: 1, baseDelay: .milliseconds(1), maxDelay: .milliseconds(1)), cooldown: .milliseconds(1),
+                    logger: ScanHarness.logger)
+                let source = TronSource(client: node, nativeAssetID: "TRX-Tron", tokens: [:], maxHeadAgeSeconds: 120, now: { 0 }, logger: ScanHarness.logger)
+                do {
+                    try await source.verifyChain()
+                    return "verified"
+                } catch {
+                    return NetworkScanner.endpointProblem(error)
+                }
+            }
+            #expect(await problem([answering]) == "every endpoint answers, but with something unusable")
+            #expect(await problem([closed]) == "cannot reach any endpoint")
+            #expect(await problem([answering, closed]) == "no endpoint is usable: 1 answer with something unusable, 1 cannot be reached")
         }
     }
 }
