@@ -1,3 +1,4 @@
+import Synchronization
 import AsyncHTTPClient
 import NIOCore
 import HummingbirdTesting
@@ -203,6 +204,11 @@ import Testing
     /// A node that answers, but with nothing usable (java-tron's `{}` for a block it lacks), is said
     /// to be that, not unreachable; a closed port is unreachable; both together say both.
     @Test func anEndpointThatAnswersWithSomethingUnusableIsNotCalledUnreachable() async throws {
+        // A port that was just closed: connecting is refused at once.
+        let closedPort = Mutex(0)
+        try await Application(router: Router(), configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { client in
+            closedPort.withLock { $0 = client.port ?? 0 }
+        }
         let router = Router()
         router.post("/wallet/getblockbynum") { _, _ -> Response in
             Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{}")))
@@ -210,10 +216,10 @@ import Testing
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             let answering = "http://127.0.0.1:\(try #require(client.port))"
-            let closed = "http://127.0.0.1:1"
+            let closed = "http://127.0.0.1:\(closedPort.withLock { $0 })"
             func problem(_ urls: [String]) async -> String {
                 let node = NodeClient(
-                    network: "tron", endpoints: urls.map { RPCEndpoint(url: $0, requestsPerSecond: 0) }, http: .shared, timeout: .milliseconds(500),
+                    network: "tron", endpoints: urls.map { RPCEndpoint(url: $0, requestsPerSecond: 0) }, http: .shared, timeout: .seconds(5),
                     retry: RetryPolicy(attempts: 1, baseDelay: .milliseconds(1), maxDelay: .milliseconds(1)), cooldown: .milliseconds(1),
                     logger: ScanHarness.logger)
                 let source = TronSource(client: node, nativeAssetID: "TRX-Tron", tokens: [:], maxHeadAgeSeconds: 120, now: { 0 }, logger: ScanHarness.logger)

@@ -13,11 +13,11 @@ import Testing
         try await StoreFixture.with(backend) { store in
             #expect(try await store.acquireScanLease(network: .ethereum, holder: "a", ttlMillis: 10_000))
             #expect(try await store.acquireScanLease(network: .ethereum, holder: "b", ttlMillis: 10_000) == false)
-            #expect(try await store.acquireScanLease(network: .ethereum, holder: "a", ttlMillis: 300), "the holder renews")
             #expect(try await store.acquireScanLease(network: .tron, holder: "b", ttlMillis: 10_000), "each network has its own")
             #expect(try await store.scanLeaseHolder(network: .ethereum) == "a")
+            #expect(try await store.acquireScanLease(network: .ethereum, holder: "a", ttlMillis: 300), "the holder renews")
             // The holder vanished: its lease runs out on the database's clock and another takes it.
-            try await Task.sleep(for: .milliseconds(500))
+            try await Task.sleep(for: .seconds(1))
             #expect(try await store.scanLeaseHolder(network: .ethereum) == nil)
             #expect(try await store.acquireScanLease(network: .ethereum, holder: "b", ttlMillis: 10_000))
             #expect(try await store.acquireScanLease(network: .ethereum, holder: "a", ttlMillis: 10_000) == false, "a lost it")
@@ -55,7 +55,7 @@ import Testing
     func aStandbyTakesOverOnAGracefulStopAndWhenAHolderVanishes(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { store in
             let chain = MemoryChainSource(length: 10)
-            let lease: @Sendable (String) -> ScanLease = { ScanLease(leases: store, holder: $0, ttl: .seconds(2), standbyPoll: .milliseconds(20)) }
+            let lease: @Sendable (String) -> ScanLease = { ScanLease(leases: store, holder: $0, ttl: .seconds(5), standbyPoll: .milliseconds(20)) }
             let first = Task { try await Self.scanner(store, chain).run(clock: ContinuousClock(), lease: lease("first")) }
             _ = try await Self.waitFor("first to scan") { try await store.scanCursor(network: .ethereum)?.number == 10 }
             let second = Task { try await Self.scanner(store, chain).run(clock: ContinuousClock(), lease: lease("second")) }
@@ -70,7 +70,7 @@ import Testing
             // The holder vanishes (a crash: nothing given up): another takes over once the lease ran out.
             second.cancel()
             _ = try? await second.value
-            #expect(try await store.acquireScanLease(network: .ethereum, holder: "crashed", ttlMillis: 1_500))
+            #expect(try await store.acquireScanLease(network: .ethereum, holder: "crashed", ttlMillis: 3_000))
             let third = Task { try await Self.scanner(store, chain).run(clock: ContinuousClock(), lease: lease("third")) }
             chain.mine(2)
             // While the vanished holder's lease lasts, nobody scans.
@@ -78,7 +78,7 @@ import Testing
             #expect(try await store.scanCursor(network: .ethereum)?.number == 13)
             let takeover = try await Self.waitFor("third to scan") { try await store.scanCursor(network: .ethereum)?.number == 15 }
             #expect(try await store.scanLeaseHolder(network: .ethereum) == "third")
-            // Figures, not assertions (timing belongs to measurements): the vanished lease 1.5 s, standby poll 20 ms.
+            // Figures, not assertions (timing belongs to measurements): the vanished lease 3 s, standby poll 20 ms.
             print("scan lease: graceful handover \(handover), takeover after a vanished holder \(takeover)")
             third.cancel()
             _ = try? await third.value
