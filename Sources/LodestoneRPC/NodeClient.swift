@@ -110,34 +110,12 @@ public struct NodeClient: Sendable {
     }
 
     /// Calls `method` once per parameter list in JSON-RPC batches of at most `batchSize`, results in
-    /// order. A node that refuses batches is called one request at a time instead.
+    /// order; the first call the node answers with an error fails them all. A node that refuses
+    /// batches is called one request at a time instead.
     public func batch<R: Decodable & Sendable>(_ method: String, _ paramLists: [[JSONParam]], as: R.Type = R.self, batchSize: Int = 50)
         async throws -> [R]
     {
-        var results: [R] = []
-        results.reserveCapacity(paramLists.count)
-        var start = 0
-        while start < paramLists.count {
-            let chunk = Array(paramLists[start..<min(start + batchSize, paramLists.count)])
-            start += chunk.count
-            if !batching.refused {
-                let body = try JSONEncoder().encode(chunk.enumerated().map { RPCRequest(id: $0.offset, method: method, params: $0.element) })
-                do {
-                    results += try await send(path: "", body: body) { endpoint, data in
-                        try Self.decodeBatch(data, count: chunk.count, as: R.self, method: method, endpoint: endpoint)
-                    }
-                    continue
-                } catch let refusal as RPCError {
-                    guard case .batchRefused = refusal else { throw refusal }
-                    batching.markRefused()
-                    logger.warning(
-                        "node refuses JSON-RPC batches; calling one request at a time",
-                        metadata: ["network": "\(network)", "error": "\(refusal)", "retry_batches_in": "\(batching.retryAfter)"])
-                }
-            }
-            results += try await oneByOne(method, chunk, as: R.self)
-        }
-        return results
+        try await batchResults(method, paramLists, as: R.self, batchSize: batchSize).map { try $0.get() }
     }
 
     /// Like `batch`, but an error a node answers for one call (a JSON-RPC error object) is that
@@ -161,25 +139,31 @@ public struct NodeClient: Sendable {
                 } catch let refusal as RPCError {
                     guard case .batchRefused = refusal else { throw refusal }
                     batching.markRefused()
+                    logger.warning(
+                        "node refuses JSON-RPC batches; calling one request at a time",
+                        metadata: ["network": "\(network)", "error": "\(refusal)", "retry_batches_in": "\(batching.retryAfter)"])
                 }
             }
-            for params in chunk {
-                do { results.append(.success(try await call(method, params, as: R.self))) } catch let error as RPCError {
-                    guard case .rpc = error else { throw error }
-                    results.append(.failure(error))
-                }
-            }
+            results += try await oneByOne(method, chunk, as: R.self)
         }
         return results
     }
 
-    /// The calls of a refused batch as single requests, concurrently (the rate limit paces them), in order.
-    func oneByOne<R: Decodable & Sendable>(_ method: String, _ paramLists: [[JSONParam]], as: R.Type) async throws -> [R] {
-        try await withThrowingTaskGroup(of: (Int, R).self) { group in
+    /// The calls of a refused batch as single requests, concurrently (the rate limit paces them), in
+    /// order; an error object the node answers is that call's result.
+    func oneByOne<R: Decodable & Sendable>(_ method: String, _ paramLists: [[JSONParam]], as: R.Type) async throws
+        -> [Result<R, RPCError>]
+    {
+        try await withThrowingTaskGroup(of: (Int, Result<R, RPCError>).self) { group in
             for (i, params) in paramLists.enumerated() {
-                group.addTask { (i, try await call(method, params, as: R.self)) }
+                group.addTask {
+                    do { return (i, .success(try await call(method, params, as: R.self))) } catch let error as RPCError {
+                        guard case .rpc = error else { throw error }
+                        return (i, .failure(error))
+                    }
+                }
             }
-            var byIndex: [Int: R] = [:]
+            var byIndex: [Int: Result<R, RPCError>] = [:]
             for try await (i, value) in group { byIndex[i] = value }
             return paramLists.indices.map { byIndex[$0]! }
         }
@@ -381,24 +365,6 @@ public struct NodeClient: Sendable {
             throw RPCError.malformed(endpoint: endpoint, "\(method): \(describe(error))")
         }
         return try envelope.value(method: method, endpoint: endpoint)
-    }
-
-    static func decodeBatch<R: Decodable>(_ data: Data, count: Int, as: R.Type, method: String, endpoint: String) throws -> [R] {
-        let envelopes: [Envelope<R>]
-        do { envelopes = try JSONDecoder().decode([Envelope<R>].self, from: data) } catch {
-            // A node that refuses batches answers with a single error object.
-            if let single = try? JSONDecoder().decode(Envelope<R>.self, from: data), let e = single.error {
-                throw RPCError.batchRefused(endpoint: endpoint, code: e.code, message: e.message)
-            }
-            throw RPCError.malformed(endpoint: endpoint, "\(method) batch: \(describe(error))")
-        }
-        // Answers may come in any order; ids say which request each answers.
-        var byID: [Int: Envelope<R>] = [:]
-        for e in envelopes { if let id = e.id { byID[id] = e } }
-        return try (0..<count).map { id in
-            guard let envelope = byID[id] else { throw RPCError.malformed(endpoint: endpoint, "\(method) batch: no answer for \(id)") }
-            return try envelope.value(method: method, endpoint: endpoint)
-        }
     }
 
     static func decodeBatchResults<R: Decodable>(_ data: Data, count: Int, as: R.Type, method: String, endpoint: String) throws
