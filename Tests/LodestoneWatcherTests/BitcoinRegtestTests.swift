@@ -31,6 +31,23 @@ struct BitcoinRegtestTests {
         Int64((try await store.balances(customerID: customer)[asset.id] ?? .zero).description) ?? -1
     }
 
+    /// BTC on regtest credited at 2 confirmations.
+    static let twoConfirmations = Asset(network: network, symbol: "BTC", decimals: 8, contract: nil, confirmations: 2)
+
+    /// A scanner of `node` from its next block into `store`.
+    static func scanner(_ node: RegtestNode, _ store: SQLStore, watchMempool: Bool = false) async throws -> NetworkScanner {
+        let client = NodeClient(
+            network: network.rawValue, endpoints: [RPCEndpoint(url: node.url, requestsPerSecond: 0)], http: .shared, logger: ScanHarness.logger)
+        let source = BitcoinSource(network: network, client: client, assetID: asset.id, maxHeadAgeSeconds: nil, now: { 0 }, logger: ScanHarness.logger)
+        var settings = ScanSettings()
+        settings.recheckDepth = nil
+        settings.watchMempool = watchMempool
+        settings.startBlock = try await node.height + 1
+        return NetworkScanner(
+            source: source, store: store, watchList: AddressWatchList(family: .bitcoin, directory: store),
+            assets: AssetRegistry(assets: [twoConfirmations]), minimums: [:], settings: settings, now: { 0 }, logger: ScanHarness.logger)
+    }
+
     static func catchUp(_ scanner: NetworkScanner) async throws {
         for _ in 0..<500 {
             let outcome = try await scanner.step()
@@ -46,17 +63,7 @@ struct BitcoinRegtestTests {
                 let alice = try await Self.customer(store, .p2wpkh)
                 let bob = try await Self.customer(store, .p2tr)
                 let carol = try await Self.customer(store, .p2shP2wpkh)
-                let client = NodeClient(
-                    network: Self.network.rawValue, endpoints: [RPCEndpoint(url: node.url, requestsPerSecond: 0)], http: .shared,
-                    logger: ScanHarness.logger)
-                let source = BitcoinSource(network: Self.network, client: client, assetID: Self.asset.id, maxHeadAgeSeconds: nil, now: { 0 }, logger: ScanHarness.logger)
-                var settings = ScanSettings()
-                settings.recheckDepth = nil
-                settings.startBlock = try await node.height + 1
-                let registry = AssetRegistry(assets: [Asset(network: Self.network, symbol: "BTC", decimals: 8, contract: nil, confirmations: 2)])
-                let scanner = NetworkScanner(
-                    source: source, store: store, watchList: AddressWatchList(family: .bitcoin, directory: store), assets: registry,
-                    minimums: [:], settings: settings, now: { 0 }, logger: ScanHarness.logger)
+                let scanner = try await Self.scanner(node, store)
                 try await scanner.verify()
                 try await Self.catchUp(scanner)
 
@@ -136,18 +143,8 @@ struct BitcoinRegtestTests {
             try await StoreFixture.with(.sqlite) { store in
                 let alice = try await Self.customer(store, .p2wpkh)
                 let bob = try await Self.customer(store, .p2tr)
-                let client = NodeClient(
-                    network: Self.network.rawValue, endpoints: [RPCEndpoint(url: node.url, requestsPerSecond: 0)], http: .shared,
-                    logger: ScanHarness.logger)
-                let source = BitcoinSource(network: Self.network, client: client, assetID: Self.asset.id, maxHeadAgeSeconds: nil, now: { 0 }, logger: ScanHarness.logger)
-                var settings = ScanSettings()
-                settings.recheckDepth = nil
-                settings.watchMempool = true
-                settings.startBlock = try await node.height + 1
-                let asset = Asset(network: Self.network, symbol: "BTC", decimals: 8, contract: nil, confirmations: 2)
-                let scanner = NetworkScanner(
-                    source: source, store: store, watchList: AddressWatchList(family: .bitcoin, directory: store),
-                    assets: AssetRegistry(assets: [asset]), minimums: [:], settings: settings, now: { 0 }, logger: ScanHarness.logger)
+                let asset = Self.twoConfirmations
+                let scanner = try await Self.scanner(node, store, watchMempool: true)
                 let (intent, _) = try await store.createPaymentIntent(
                     NewPaymentIntent(
                         asset: asset, amount: Amount(baseUnits: 40_000_000), customerID: alice.id, depositAddress: alice.address, merchantOrderID: nil,
