@@ -18,8 +18,11 @@ public enum SQLDialect: Sendable {
     /// block the KEY SHARE lock a concurrent foreign-key check takes (which would deadlock with a
     /// concurrent insert of the same address).
     var forUpdate: String { self == .postgres ? " FOR NO KEY UPDATE" : "" }
-    /// Locks the rows read, passing over rows another transaction holds (SQLite has one writer).
-    var forUpdateSkipLocked: String { self == .postgres ? " FOR NO KEY UPDATE SKIP LOCKED" : "" }
+    /// Locks the rows read (of `table` alone in a join), passing over rows another transaction holds
+    /// (SQLite has one writer).
+    func forUpdateSkipLocked(of table: String? = nil) -> String {
+        self == .postgres ? " FOR NO KEY UPDATE\(table.map { " OF \($0)" } ?? "") SKIP LOCKED" : ""
+    }
     /// The database's own clock in unix milliseconds: instances whose clocks disagree agree on it.
     var nowMillis: String {
         self == .postgres

@@ -60,7 +60,7 @@ extension SQLStore {
     public func issuePooledAddress(customerID: String, network: NetworkID, now: Int64) async throws -> (CustomerAddress, created: Bool) {
         if let known = facts.address(customerID: customerID, network: network.rawValue) { return (known, false) }
         let lock = database.dialect.forUpdate
-        let skipLocked = database.dialect.forUpdateSkipLocked
+        let skipLocked = database.dialect.forUpdateSkipLocked()
         let lookup = "SELECT \(Self.addressColumns) FROM addresses WHERE customer_id = $1 AND network = $2"
         let binds: [SQLValue] = [.text(customerID), .text(network.rawValue)]
         let (address, created) = try await database.transaction { db -> (CustomerAddress, Bool) in

@@ -114,7 +114,7 @@ extension SQLStore {
     /// then. Oldest first.
     public func claimDueDeliveries(now: Int64, until: Int64, limit: Int) async throws -> [WebhookDelivery] {
         // Only the delivery rows are locked; rows another worker holds are passed over.
-        let skipLocked = database.dialect == .postgres ? " FOR NO KEY UPDATE OF d SKIP LOCKED" : ""
+        let skipLocked = database.dialect.forUpdateSkipLocked(of: "d")
         return try await database.transaction { db in
             let keys = try await db.query(
                 """
