@@ -193,4 +193,23 @@ final class RecordedMempoolNode: ChainSource, MempoolSource {
         #expect(ledger.eventTypes().filter { $0 == .depositOrphaned }.count == 3)
         #expect(ledger.eventTypes().filter { $0 == .depositConfirmed }.count == 2)
     }
+
+    @Test func aListingThatIsNotTransactionIDsIsRefusedAndNothingIsRecorded() async throws {
+        let ledger = InMemoryScanLedger()
+        let directory = InMemoryAddressDirectory()
+        let node = RecordedMempoolNode(transactions: [:])
+        var settings = ScanSettings()
+        settings.watchMempool = true
+        let scanner = NetworkScanner(
+            source: node, ledger: ledger, directory: directory, watchList: AddressWatchList(family: .bitcoin, directory: directory),
+            assets: AssetRegistry(assets: [Self.asset]), minimums: [:], settings: settings, now: { 1 }, logger: ScanHarness.logger)
+        var watch = MempoolWatch<ObservedTransfer>()
+        for listing in [["not a txid"], [String(repeating: "g", count: 64)], [String(repeating: "a", count: 63)]] {
+            node.set(listing: listing, best: String(repeating: "b", count: 64))
+            await #expect(throws: ChainSourceError.self) { try await scanner.pollMempool(&watch) }
+        }
+        node.set(listing: [], best: "\"quoted\"")
+        await #expect(throws: ChainSourceError.self) { try await scanner.pollMempool(&watch) }
+        #expect(ledger.allDeposits().isEmpty && watch.known.isEmpty)
+    }
 }

@@ -196,4 +196,22 @@ import Testing
             }
         }
     }
+
+    @Test func aBlockHashThatIsNotBase58Of32BytesIsRefusedBeforeAnythingIsStored() async throws {
+        // The head's block names itself with hex: the scanner's validation refuses it.
+        let bad = #"{"blockhash":"0x\#(String(repeating: "a", count: 64))","previousBlockhash":"\#(Self.hash(9))","parentSlot":9,"blockTime":1,"transactions":[]}"#
+        try await Self.with(blocks: [10: bad], listed: [10], head: 10) { url, _ in
+            let ledger = InMemoryScanLedger()
+            let directory = InMemoryAddressDirectory()
+            let scanner = NetworkScanner(
+                source: Self.source(url), ledger: ledger, directory: directory, watchList: AddressWatchList(family: .solana, directory: directory),
+                assets: AssetRegistry(assets: AssetCatalog.defaults(for: .solana)), minimums: [:], settings: ScanSettings(), now: { 0 },
+                logger: ScanHarness.logger)
+            await #expect {
+                _ = try await scanner.step()
+            } throws: { "\($0)".contains("not 32 bytes of Base58") }
+            let cursor = try await ledger.scanCursor(network: .solana)
+            #expect(cursor == nil)
+        }
+    }
 }
