@@ -164,6 +164,8 @@ let package = Package(
                 "LodestoneCore",
                 "LodestoneDomain",
                 "LodestoneStore",
+                "LodestoneRPC",
+                "LodestoneWatcher",
                 "LodestoneAPI",
                 "LodestoneApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -43,14 +43,17 @@ public struct APIDependencies: Sendable {
     public let progress: ScanProgressBoard
     /// Networks that issue from an imported address pool, with the level below which a warning fires.
     public let addressPools: [NetworkID: Int]
+    /// Re-reads transactions for `POST /v1/deposits/check`; nil where no network is scanned.
+    public let transactionChecker: (any TransactionChecking)?
 
     /// Bundles the dependencies.
     public init(
         store: any Store, assets: AssetRegistry, issuer: AddressIssuer, networks: [NetworkStatus], limiter: RateLimiter,
         now: @escaping @Sendable () -> Int64, openAPIDocument: String,
         webhookURLProblem: @escaping @Sendable (String) async -> String? = { _ in nil }, progress: ScanProgressBoard = ScanProgressBoard(),
-        addressPools: [NetworkID: Int] = [:]
+        addressPools: [NetworkID: Int] = [:], transactionChecker: (any TransactionChecking)? = nil
     ) {
+        self.transactionChecker = transactionChecker
         self.addressPools = addressPools
         self.progress = progress
         self.webhookURLProblem = webhookURLProblem

@@ -32,6 +32,7 @@ struct APIHandlers: Sendable {
         b.add(.get, "/v1/payment_intents/:id", .service) { r, c, _ in try await getIntent(r, c) }
         b.add(.post, "/v1/payment_intents/:id/cancel", .service) { r, c, _ in try await cancelIntent(r, c) }
         b.add(.get, "/v1/deposits", .service) { r, _, _ in try await listDeposits(r) }
+        b.add(.post, "/v1/deposits/check", .operator) { r, c, _ in try await checkDeposit(r, c) }
         b.add(.get, "/v1/customers/:id/balances", .service) { r, c, _ in try await customerBalances(r, c) }
         b.add(.get, "/v1/events", .operator) { r, _, _ in try await listEvents(r) }
         b.add(.get, "/v1/events/:id", .operator) { r, c, _ in try await getEvent(r, c) }

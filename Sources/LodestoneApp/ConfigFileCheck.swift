@@ -140,7 +140,7 @@ public enum ConfigFileCheck {
         mutating func network(_ value: Any?, _ network: NetworkID) {
             let path = "networks.\(network.rawValue)"
             let watching = [
-                "rpc", "rpc_requests_per_second", "start_block", "finality", "max_head_age_seconds", "blocks_per_step", "poll_seconds",
+                "rpc", "rpc_requests_per_second", "start_block", "finality", "max_head_age_seconds", "blocks_per_step", "poll_seconds", "recheck_depth",
                 "internal_senders",
             ]
             let allowed =

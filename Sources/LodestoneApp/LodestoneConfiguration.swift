@@ -41,6 +41,8 @@ public struct NetworkSettings: Sendable, Equatable {
     public var blocksPerStep: Int = 20
     /// Seconds between polls once caught up.
     public var pollSeconds: Int = 3
+    /// How far behind the scanned tip the back-up pass re-reads token transfers; 0 turns it off.
+    public var recheckDepth: Int = 300
     /// The operator's own addresses (gas top-ups, sweeps): transfers from them are recorded as ignored, never credited.
     public var internalSenders: [ParsedAddress] = []
 }
@@ -149,6 +151,7 @@ public struct LodestoneConfiguration: Sendable {
             settings.maxHeadAgeSeconds = r.int("\(base).max_head_age_seconds", in: 5...86_400) ?? headAgeDefault
             settings.blocksPerStep = r.int("\(base).blocks_per_step", in: 1...1000) ?? 20
             settings.pollSeconds = r.int("\(base).poll_seconds", in: 1...3600) ?? 3
+            settings.recheckDepth = r.int("\(base).recheck_depth", in: 0...100_000) ?? 300
             for (i, text) in (r.strings("\(base).internal_senders") ?? []).enumerated() {
                 do { settings.internalSenders.append(try AddressCodec.parse(text, network: n)) } catch {
                     r.problems.append("\(base).internal_senders: entry \(i + 1) is not a valid \(n.rawValue) address")

@@ -78,6 +78,8 @@ public enum LodestoneServer {
             let issuer = try await ServerDependencies.issuer(config: config, store: store, passphrase: passphrase, logger: logger)
             let registry = try await ServerDependencies.assets(config: config, store: store, now: nowMillis())
             let progress = ScanProgressBoard()
+            let (watchServices, scanners) = await WatchServices.make(
+                config: config, store: store, registry: registry, now: nowMillis, logger: logger, progress: progress)
             let pools = ServerDependencies.addressPools(config: config)
             let deps = APIDependencies(
                 store: store, assets: registry, issuer: issuer,
@@ -91,11 +93,10 @@ public enum LodestoneServer {
                     enabledNetworks: NetworkID.allCases.filter { issuer.networks.contains($0) || pools[$0] != nil }.map(\.rawValue)),
                 webhookURLProblem: { [policy = WebhookURLPolicy(allowPrivate: config.allowPrivateWebhookURLs)] url in
                     await HostResolver.system.problem(with: url, policy: policy)
-                }, progress: progress, addressPools: pools)
+                }, progress: progress, addressPools: pools, transactionChecker: ScannerTransactionChecker(scanners: scanners))
             let (router, _) = APIRouterBuilder.build(deps)
             var services: [any Service] = [IntentExpiryService(store: store, now: nowMillis, logger: logger)]
-            services += await WatchServices.make(
-                config: config, store: store, registry: registry, now: nowMillis, logger: logger, progress: progress)
+            services += watchServices
             if let fileProvider {
                 services.append(fileProvider)
                 services.append(
@@ -118,5 +119,15 @@ public enum LodestoneServer {
                 metadata: ["address": "\(config.host):\(config.port)", "networks": "\(issuer.networks.map(\.rawValue).sorted())"])
             try await app.runService()
         }
+    }
+}
+
+/// Answers `POST /v1/deposits/check` with the scanner of the network asked about.
+struct ScannerTransactionChecker: TransactionChecking {
+    let scanners: [NetworkID: NetworkScanner]
+
+    func checkTransaction(network: NetworkID, txHash: String, block: Int64?) async throws -> TransactionCheck? {
+        guard let scanner = scanners[network] else { return nil }
+        return try await scanner.checkTransaction(txHash, inBlock: block)
     }
 }

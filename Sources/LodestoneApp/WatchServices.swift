@@ -16,66 +16,25 @@ enum WatchServices {
         guard let settings = config.networks[network] else { return false }
         return settings.enabled && !settings.rpc.isEmpty
     }
-    /// One scanner per enabled network with endpoints, plus the webhook deliverer.
+    /// One scanner service per enabled network with endpoints, plus the webhook deliverer; the
+    /// scanners themselves too, for the repair reads the API runs beside them.
     static func make(
         config: LodestoneConfiguration, store: SQLStore, registry: AssetRegistry, now: @escaping @Sendable () -> Int64, logger: Logger,
         progress: ScanProgressBoard
-    ) async -> [any Service] {
+    ) async -> (services: [any Service], scanners: [NetworkID: NetworkScanner]) {
         var services: [any Service] = []
-        var watchLists: [ChainFamily: AddressWatchList] = [:]
         // This instance's name in lease rows: readable for an operator, unique per process.
         let holder = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UInt32.random(in: 0...UInt32.max))"
+        let factory = ScannerFactory(config: config, store: store, registry: registry, now: now, logger: logger)
+        var scanners: [NetworkID: NetworkScanner] = [:]
         for network in NetworkID.allCases {
             guard let settings = config.networks[network], settings.enabled else { continue }
             guard !settings.rpc.isEmpty else {
                 logger.notice("network not watched: no rpc endpoints configured", metadata: ["network": "\(network)"])
                 continue
             }
-            let assets = await registry.all().filter { $0.network == network }
-            guard let native = assets.first(where: \.isNative) else { continue }
-            let client = NodeClient(
-                network: network.rawValue,
-                endpoints: settings.rpc.map {
-                    RPCEndpoint(url: $0, requestsPerSecond: Double(settings.rpcRequestsPerSecond), cookieFile: settings.rpcCookieFile)
-                }, http: .shared,
-                logger: logger)
-            let source: any ChainSource
-            let maxHeadAge = settings.maxHeadAgeSeconds.map(Int64.init)
-            switch network.family {
-            case .evm:
-                source = EVMSource(
-                    network: network, client: client, nativeAssetID: native.id, tokens: TokenContracts.byAccount(assets),
-                    maxHeadAgeSeconds: maxHeadAge ?? 120, now: now, logger: logger)
-            case .tron:
-                source = TronSource(
-                    client: client, nativeAssetID: native.id, tokens: TokenContracts.byAccount(assets), maxHeadAgeSeconds: maxHeadAge ?? 120,
-                    now: now, logger: logger)
-            case .bitcoin:
-                source = BitcoinSource(network: network, client: client, assetID: native.id, maxHeadAgeSeconds: maxHeadAge, now: now, logger: logger)
-            case .solana:
-                var mints: [String: String] = [:]
-                for asset in assets { if let mint = asset.contract { mints[mint] = asset.id } }
-                source = SolanaSource(
-                    client: client, nativeAssetID: native.id, mints: mints, genesisHash: settings.genesisHash ?? SolanaSource.genesisHashes["mainnet-beta"]!,
-                    maxHeadAgeSeconds: maxHeadAge, now: now, logger: logger)
-            }
-            let family = network.family
-            let watchList = watchLists[family] ?? AddressWatchList(family: family, directory: store)
-            watchLists[family] = watchList
-            var scan = ScanSettings()
-            scan.blocksPerStep = Int64(settings.blocksPerStep)
-            scan.pollInterval = .seconds(settings.pollSeconds)
-            scan.startBlock = settings.startBlock
-            scan.finality = FinalityTag(rawValue: settings.finality)
-            // Bitcoin block answers hold every output: there is no incomplete log to read again.
-            if network.family == .bitcoin { scan.recheckDepth = nil }
-            scan.watchMempool = settings.watchMempool
-            scan.countedAssets = config.countedAssets.intersection(assets.map(\.id))
-            // Senders are compared as 20-byte accounts, the form transfers name them in (Tron drops its 0x41).
-            scan.internalSenders = Set(settings.internalSenders.map { Array($0.matchKey.suffix(20)) })
-            let scanner = NetworkScanner(
-                source: source, store: store, watchList: watchList, assets: registry, minimums: config.minimums, settings: scan, now: now,
-                logger: logger, progress: progress)
+            guard let scanner = await factory.scanner(for: network, progress: progress) else { continue }
+            scanners[network] = scanner
             // Instances on one PostgreSQL take turns: one scans each network, the others stand by.
             // SQLite has one instance (its file is locked), so a restart scans at once.
             let lease = config.databaseURL.hasPrefix("sqlite://") ? nil : ScanLease(leases: store, holder: holder)
@@ -85,7 +44,7 @@ enum WatchServices {
             store: store, egress: WebhookEgress(policy: WebhookURLPolicy(allowPrivate: config.allowPrivateWebhookURLs)), now: now,
             logger: logger)
         services.append(GuardedService(name: "webhook delivery", logger: logger) { try await deliverer.run() })
-        return services
+        return (services, scanners)
     }
 }
 

@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import LodestoneApp
 import LodestoneCore
+import LodestoneRPC
 import LodestoneStore
+import LodestoneWatcher
 
 /// The `lodestone` command: one executable, one subcommand per job.
 @main
@@ -12,7 +14,7 @@ struct Lodestone: AsyncParsableCommand {
         abstract: "Self-hosted crypto deposit watcher and HD wallet service.",
         subcommands: [
             Serve.self, Migrate.self, KeysCommand.self, APIKeyCommand.self, ConfigCommand.self, Derive.self, Xpub.self,
-            AddressCommand.self, MnemonicCommand.self, PoolCommand.self,
+            AddressCommand.self, MnemonicCommand.self, PoolCommand.self, Rescan.self, CheckTx.self,
         ]
     )
 
@@ -42,6 +44,14 @@ struct Lodestone: AsyncParsableCommand {
             fail(error.description)
         } catch let error as KeyVault.Failure {
             fail(error.description)
+        } catch let error as RepairReads.Problem {
+            fail(error.description)
+        } catch let error as RepairReadError {
+            fail(error.description)
+        } catch let error as ChainSourceError {
+            fail(error.description)
+        } catch let error as RPCError {
+            fail("the node did not answer usably: \(error)")
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }  // --help, --version

@@ -97,6 +97,19 @@ public struct NodeClient: Sendable {
         }
     }
 
+    /// Calls `method` whose `null` result is an answer ("no such transaction"), not a lagging node.
+    public func callOptional<R: Decodable & Sendable>(_ method: String, _ params: [JSONParam], as: R.Type = R.self) async throws -> R? {
+        let body = try JSONEncoder().encode(RPCRequest(id: 1, method: method, params: params))
+        return try await send(path: "", body: body) { endpoint, data -> R? in
+            let envelope: Envelope<R>
+            do { envelope = try JSONDecoder().decode(Envelope<R>.self, from: data) } catch {
+                throw RPCError.malformed(endpoint: endpoint, "\(method): \(Self.describe(error))")
+            }
+            if let error = envelope.error { throw RPCError.rpc(endpoint: endpoint, code: error.code, message: error.message) }
+            return envelope.result
+        }
+    }
+
     /// Calls `method`, reading the answer with `fast` first (a specialised reader of the whole
     /// envelope) and with `JSONDecoder` when `fast` declines it.
     public func call<R: Decodable & Sendable>(

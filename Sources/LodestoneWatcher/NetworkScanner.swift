@@ -172,9 +172,14 @@ public struct NetworkScanner: Sendable {
 
     /// Ties transfers to the customers that own their recipients.
     func observations(_ transfers: [ObservedTransfer]) async throws -> [ScannedDeposit] {
+        try await owned(transfers).map(\.1)
+    }
+
+    /// Each transfer whose recipient has an owner, with its deposit observation.
+    func owned(_ transfers: [ObservedTransfer]) async throws -> [(ObservedTransfer, ScannedDeposit)] {
         // Looked up once per recipient: the address text on this network and its owner, if any.
         var owners: [[UInt8]: (address: String, owner: CustomerAddress?)] = [:]
-        var out: [ScannedDeposit] = []
+        var out: [(ObservedTransfer, ScannedDeposit)] = []
         for t in transfers {
             if owners[t.recipient] == nil {
                 let text = addressText(t.recipient)
@@ -193,7 +198,7 @@ public struct NetworkScanner: Sendable {
                 blockHash: t.blockHash, sender: t.sender.map { addressText(network.family == .tron ? [0x41] + $0 : $0) },
                 ignoreReason: fromOperator ? "sent from an operator address (networks.\(network.rawValue).internal_senders)" : nil,
                 minimumConfirmations: t.minimumConfirmations)
-            out.append(ScannedDeposit(observation: observation, minimum: minimums[t.assetID] ?? .zero))
+            out.append((t, ScannedDeposit(observation: observation, minimum: minimums[t.assetID] ?? .zero)))
         }
         return out
     }

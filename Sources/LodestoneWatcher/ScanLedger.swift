@@ -25,6 +25,9 @@ public protocol ScanLedger: Sendable {
     func creditDeposit(id: String, now: Int64) async throws -> CreditOutcome?
     /// Records a deposit once per (network, tx hash, position); a repeat returns the stored one.
     func recordDeposit(_ observation: DepositObservation, minimum: Amount, now: Int64) async throws -> (Deposit, created: Bool)
+    /// Records a transfer a repair read found, in one transaction with the scan's cursor: only when
+    /// `RepairReadPlan` says its block is on the scanned chain (a repeat returns the stored deposit).
+    func recordRepairFinding(_ observation: DepositObservation, minimum: Amount, now: Int64) async throws -> RepairRecording
     /// Deposits on `network` seen in the mempool and in no block yet (pending or ignored).
     func unminedDeposits(network: NetworkID) async throws -> [Deposit]
     /// Withdraws the detection of an unmined deposit whose transaction left the mempool unmined:

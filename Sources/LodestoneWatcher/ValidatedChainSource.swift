@@ -5,7 +5,7 @@ import LodestoneDomain
 /// Wraps every chain source the scanner uses: each hash a node returned (blocks, parents,
 /// transactions) must be a canonical 32-byte hex hash before anything is stored or signed. A node
 /// that sends anything else fails the step, which is logged and retried, never skipped.
-struct ValidatedChainSource: ChainSource {
+struct ValidatedChainSource: ChainSource, TransactionLocating {
     let inner: any ChainSource
 
     var network: NetworkID { inner.network }
@@ -41,6 +41,22 @@ struct ValidatedChainSource: ChainSource {
         let transfers = try await inner.rescan(range, watching: watching)
         for transfer in transfers { try check(transfer) }
         return transfers
+    }
+
+    func transaction(_ hash: String, inBlock block: Int64?, watching: AddressWatchList) async throws -> TransactionLookup {
+        guard let locating = inner as? any TransactionLocating else { throw RepairReadError.noTransactionLookup(network) }
+        let found = try await locating.transaction(hash, inBlock: block, watching: watching)
+        if case .mined(let number, let blockHash, _, let transfers) = found {
+            try check(blockHash, "block hash of block \(number)")
+            for transfer in transfers {
+                try check(transfer)
+                // A transfer of another transaction or block is not an answer to this question.
+                guard transfer.txHash == hash, transfer.blockNumber == number, transfer.blockHash == blockHash else {
+                    throw ChainSourceError.inconsistent("the read of \(hash) named another transaction or block")
+                }
+            }
+        }
+        return found
     }
 
     private func check(_ block: ChainBlock) throws {

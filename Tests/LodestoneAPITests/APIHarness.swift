@@ -23,6 +23,7 @@ struct APIHarness: Sendable {
     static func with(
         _ backend: Backend, rateLimit: Int = 100_000, live: Bool = false, networks: [NetworkID] = NetworkID.production,
         unwatched: Set<NetworkID> = [], progress: ScanProgressBoard = ScanProgressBoard(), addressPools: [NetworkID: Int] = [:],
+        transactionChecker: (any TransactionChecking)? = nil,
         _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await StoreFixture.with(backend) { store in
@@ -47,7 +48,7 @@ struct APIHarness: Sendable {
                             WebhookURLPolicy(allowPrivate: false).check(resolved: [$0], host: target.host)?.description
                         }
                     }
-                }, progress: progress, addressPools: addressPools)
+                }, progress: progress, addressPools: addressPools, transactionChecker: transactionChecker)
             let (router, routes) = APIRouterBuilder.build(deps)
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             let harness = APIHarness(

@@ -126,6 +126,23 @@ final class InMemoryScanLedger: ScanLedger {
         }
     }
 
+    func recordRepairFinding(_ observation: DepositObservation, minimum: Amount, now: Int64) async throws -> RepairRecording {
+        try state.withLock { s in
+            let verdict = RepairReadPlan.verdict(
+                number: observation.blockNumber, hash: observation.blockHash, cursor: s.cursors[observation.network],
+                stored: s.blocks[observation.network]?[observation.blockNumber])
+            switch verdict {
+            case .notYetScanned: return .notYetScanned
+            case .offScannedChain(let hash): return .offScannedChain(storedHash: hash)
+            case .record:
+                var working = s
+                let (deposit, created) = try Self.record(observation, minimum: minimum, now: now, &working)
+                s = working
+                return .recorded(deposit, created: created)
+            }
+        }
+    }
+
     func unminedDeposits(network: NetworkID) async throws -> [Deposit] {
         state.withLock { s in
             s.deposits.map(\.deposit).filter { $0.network == network && $0.isUnmined && ($0.status == .pending || $0.status == .ignored) }

@@ -22,6 +22,8 @@ final class MemoryChainSource: ChainSource {
         var branch = 0
         /// What the next head reads do: true fails one, false answers; answers once it is empty.
         var headScript: [Bool] = []
+        /// Transactions block scans leave out (a provider's incomplete answer); lookups by hash still find them.
+        var hidden: Set<String> = []
     }
 
     let network: NetworkID = .ethereum
@@ -69,6 +71,12 @@ final class MemoryChainSource: ChainSource {
     /// The next head reads fail (true) as an unreachable node would, or answer (false), in order.
     func scriptHeads(_ script: [Bool]) { state.withLock { $0.headScript = script } }
 
+    /// Block scans leave `tx` out until `reveal()`.
+    func hide(_ tx: String) { state.withLock { _ = $0.hidden.insert(tx) } }
+
+    /// Block scans answer in full again.
+    func reveal() { state.withLock { $0.hidden = [] } }
+
     var tip: ChainBlock { state.withLock { $0.blocks[$0.blocks.count - 1] } }
 
     func verifyChain() async throws {}
@@ -97,7 +105,7 @@ final class MemoryChainSource: ChainSource {
     func scan(_ range: ClosedRange<Int64>, watching: AddressWatchList) async throws -> ScannedRange {
         let (blocks, transfers) = state.withLock { s in
             let blocks = s.blocks.filter { range.contains($0.number) }
-            return (blocks, blocks.flatMap { b in (s.payments[b.number] ?? []).map { (b, $0) } })
+            return (blocks, blocks.flatMap { b in (s.payments[b.number] ?? []).filter { !s.hidden.contains($0.txHash) }.map { (b, $0) } })
         }
         let watched = await watching.watched(among: transfers.compactMap { EVMAccount($0.1.recipient) })
         return ScannedRange(
@@ -111,5 +119,27 @@ final class MemoryChainSource: ChainSource {
 
     func rescan(_ range: ClosedRange<Int64>, watching: AddressWatchList) async throws -> [ObservedTransfer] {
         try await scan(range, watching: watching).transfers
+    }
+}
+
+extension MemoryChainSource: TransactionLocating {
+    /// Finds `hash` on the canonical branch, hidden or not, as a receipt lookup would.
+    func transaction(_ hash: String, inBlock block: Int64?, watching: AddressWatchList) async throws -> TransactionLookup {
+        let found: (ChainBlock, [Payment])? = state.withLock { s in
+            for b in s.blocks {
+                let paying = (s.payments[b.number] ?? []).filter { $0.txHash == hash }
+                if !paying.isEmpty { return (b, paying) }
+            }
+            return nil
+        }
+        guard let (block, payments) = found else { return .notFound }
+        let watched = await watching.watched(among: payments.compactMap { EVMAccount($0.recipient) })
+        return .mined(
+            number: block.number, hash: block.hash, succeeded: true,
+            transfers: payments.filter { EVMAccount($0.recipient).map(watched.contains) ?? false }.map { p in
+                ObservedTransfer(
+                    recipient: p.recipient, assetID: asset, amount: p.amount, txHash: p.txHash, position: ObservedTransfer.nativePosition,
+                    blockNumber: block.number, blockHash: block.hash)
+            })
     }
 }

@@ -31,4 +31,18 @@ public enum ChainHash {
         guard !text.isEmpty, text.utf8.count <= bytes * 138 / 100 + 1, let decoded = try? Base58.decode(text) else { return false }
         return decoded.count == bytes && Base58.encode(decoded) == text
     }
+
+    /// A transaction id as `family` writes it (EVM `0x` + 64 lower-case hex; Tron and Bitcoin 64
+    /// lower-case hex; Solana a Base58 signature of 64 bytes), from what a person typed; nil when it
+    /// is not one.
+    public static func transactionID(_ text: String, family: ChainFamily) -> String? {
+        switch family {
+        case .evm: return canonical(text, prefixed: true)
+        case .tron, .bitcoin:
+            // Explorers show Tron ids bare and some tools prefix them: both are accepted.
+            let bare = text.hasPrefix("0x") || text.hasPrefix("0X") ? String(text.dropFirst(2)) : text
+            return canonical(bare, prefixed: false)
+        case .solana: return isCanonicalBase58(text, bytes: 64) ? text : nil
+        }
+    }
 }
