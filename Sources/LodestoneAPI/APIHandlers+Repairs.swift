@@ -14,7 +14,7 @@ extension APIHandlers {
         guard let network = NetworkID(rawValue: networkText) else { throw APIError.invalid("network", "unknown network '\(networkText.prefix(32))'") }
         let text = try body.requiredString("tx_hash", maxLength: 128)
         guard let hash = ChainHash.transactionID(text, family: network.family) else {
-            throw APIError.invalid("tx_hash", "tx_hash is not a \(network.family.rawValue) transaction id")
+            throw APIError.invalid("tx_hash", "tx_hash is not a transaction id on \(network)")
         }
         let block = try body.int("block_number", in: 0...Int64(Int32.max) * 1000)
         try body.rejectUnknownFields()

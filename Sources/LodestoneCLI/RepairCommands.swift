@@ -66,7 +66,7 @@ struct CheckTx: AsyncParsableCommand {
     func run() async throws {
         let network = try CommandInputs.network(network)
         guard let id = ChainHash.transactionID(hash, family: network.family) else {
-            throw CLIError("'\(hash.prefix(100))' is not a \(network.family.rawValue) transaction id")
+            throw CLIError("'\(hash.prefix(100))' is not a transaction id on \(network)")
         }
         if let block, block < 0 { throw CLIError("--block must be a block number (0 or more)") }
         let block = block

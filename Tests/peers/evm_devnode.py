@@ -55,7 +55,8 @@ class DevNode:
     """A py-evm chain with funded accounts and contract code placed in its genesis.
 
     `chain_id` is what `eth_chainId` answers (eth-tester signs with its own id; a watcher never
-    checks signatures). `finality_depth` emulates the `safe` and `finalized` tags as head minus
+    checks signatures). `withheld` holds transactions whose logs `eth_getLogs` leaves out, as a
+    provider with a lagging log index does. `finality_depth` emulates the `safe` and `finalized` tags as head minus
     that many blocks. Every method takes `lock`, so tests may drive the chain while it is served.
     """
 
@@ -64,6 +65,8 @@ class DevNode:
         self.automine = automine
         self.finality_depth = finality_depth
         self.lock = threading.RLock()
+        # Transaction hashes whose logs `eth_getLogs` leaves out (receipts still hold them).
+        self.withheld = set()
         keys = get_default_account_keys(quantity=funded_accounts)
         self.senders = [Account.from_key(k.to_bytes()) for k in keys]
         state = dict(generate_genesis_state_for_keys(keys))
@@ -202,6 +205,16 @@ class DevNode:
             "contractAddress": None, "logs": self._logs_json(block, receipts)[index], "type": "0x0",
         }
 
+    def _transaction_by_hash(self, tx_hash):
+        try:
+            number, index = self.chain.chaindb.get_transaction_index(tx_hash)
+        except Exception:
+            return None
+        block = self._block(number)
+        if block is None or index >= len(block.transactions) or block.transactions[index].hash != tx_hash:
+            return None
+        return self._transaction_json(block, index, block.transactions[index])
+
     def _get_logs(self, criteria):
         if not isinstance(criteria, dict):
             raise RPCFault(-32602, "filter: not an object")
@@ -228,6 +241,8 @@ class DevNode:
                 for log in logs:
                     if wanted is not None and log["address"] not in wanted:
                         continue
+                    if log["transactionHash"] in self.withheld:
+                        continue  # a provider whose log index has not caught up with this transaction
                     if all(self._topic_matches(want, log["topics"], i) for i, want in enumerate(topics)):
                         out.append(log)
         return out
@@ -262,6 +277,8 @@ class DevNode:
                 except Exception:
                     return None
                 return self._block_json(block, bool(params[1]) if len(params) > 1 else False)
+            if method == "eth_getTransactionByHash":
+                return self._transaction_by_hash(bytes.fromhex(params[0][2:]))
             if method == "eth_getTransactionReceipt":
                 return self._receipt(bytes.fromhex(params[0][2:]))
             if method == "eth_getLogs":

@@ -1,0 +1,130 @@
+"""`lodestone check-tx`, `POST /v1/deposits/check` and `lodestone rescan` recover deposits a scan missed.
+
+A real EVM (py-evm behind the devnode) whose `eth_getLogs` withholds the Transfer logs of chosen
+transactions, as a provider with a lagging log index does; receipts still hold them. The back-up
+pass is turned off (`recheck_depth: 0`), so only the repair tools can find them. `serve` runs the
+whole time: the tools work beside the scan, and nothing is credited twice.
+"""
+import os
+import subprocess
+
+import pytest
+
+from evm_devnode import DevNode, DevNodeServer
+from lodestone_process import BIN, Lodestone, fresh_postgres_database
+from test_evm_end_to_end import call_data, wait_for
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+USDT = "USDT-Ethereum"
+TOKEN = "0xdAC17F958D2ee523a2206206994597C13D831ec7"
+
+
+def config(rpc_url):
+    return f"""
+networks:
+  ethereum: {{enabled: true, account: 0, rpc: ["{rpc_url}"], start_block: 1, poll_seconds: 1, blocks_per_step: 5,
+             max_head_age_seconds: 86400, recheck_depth: 0}}
+assets:
+  {USDT}: {{confirmations: 2}}
+"""
+
+
+def cli(lodestone, *args):
+    return subprocess.run([BIN, *args, "--database", lodestone.database, "--config", lodestone.config_path],
+                          env=lodestone.env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_withheld_logs_are_recovered_by_check_tx_and_rescan_once(tmp_path, store):
+    database = None
+    if store == "postgres":
+        database = fresh_postgres_database()
+        if database is None:
+            pytest.skip("no test PostgreSQL (scripts/with-postgres provides one)")
+    runtime = subprocess.run(["vyper", "-f", "bytecode_runtime", os.path.join(HERE, "contracts", "Token.vy")],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    node = DevNode(chain_id=1, contracts={TOKEN: bytes.fromhex(runtime[2:])})
+    for sender in range(3):
+        node.send(sender, TOKEN, payload=call_data("mint(address,uint256)", node.senders[sender].address, 10**12))
+    node.mine()
+
+    with DevNodeServer(node) as rpc:
+        lodestone = Lodestone(tmp_path, config(rpc.url), database=database).start()
+        try:
+            customers, intents = [], []
+            for i in range(3):
+                customer = lodestone.post("/v1/customers", {"external_id": f"repair-{i}"})["id"]
+                address = lodestone.post(f"/v1/customers/{customer}/addresses", {"network": "ethereum"})["address"]
+                intent = lodestone.post("/v1/payment_intents", {"asset": USDT, "amount": "25", "customer": customer,
+                                                                "expires_in": 86400})
+                customers.append((customer, address))
+                intents.append(intent["id"])
+
+            def pay(sender, address):
+                return node.send(sender, TOKEN, payload=call_data("transfer(address,uint256)", address, 25 * 10**6))[1]
+
+            hidden_a = pay(0, customers[0][1])
+            hidden_b = pay(1, customers[1][1])
+            seen = pay(2, customers[2][1])
+            node.withheld |= {hidden_a, hidden_b}
+            node.mine()
+            paid_block = node.head_number()
+            node.mine(3)
+            head = node.head_number()
+
+            def scanned_to_head():
+                networks = {n["id"]: n for n in lodestone.get("/v1/networks")["data"]}
+                return (networks["ethereum"].get("scanned_height") or 0) >= head
+
+            wait_for("the scan at the head", scanned_to_head, lodestone)
+            wait_for("the visible payment credited",
+                     lambda: lodestone.get(f"/v1/payment_intents/{intents[2]}")["status"] == "succeeded", lodestone)
+            deposits = lodestone.every("/v1/deposits")
+            assert [d["tx_hash"] for d in deposits] == [seen], "the scan missed the withheld transfers"
+
+            # check-tx through the API, while the log index still withholds: the receipt has it.
+            status, check = lodestone.call("POST", "/v1/deposits/check", {"network": "ethereum", "tx_hash": hidden_a.upper().replace("0X", "0x")})
+            assert status == 200, check
+            assert check["status"] == "mined" and check["block_number"] == paid_block and check["succeeded"] is True
+            assert [t["outcome"] for t in check["transfers"]] == ["recorded"], check
+            assert check["transfers"][0]["amount"] == "25" and check["transfers"][0]["deposit"]["customer"] == customers[0][0]
+            again = lodestone.post("/v1/deposits/check", {"network": "ethereum", "tx_hash": hidden_a})
+            assert [t["outcome"] for t in again["transfers"]] == ["already_recorded"]
+            assert again["transfers"][0]["deposit"]["id"] == check["transfers"][0]["deposit"]["id"]
+            nothing = lodestone.post("/v1/deposits/check", {"network": "ethereum", "tx_hash": "0x" + "ab" * 32})
+            assert nothing["status"] == "not_found" and nothing["transfers"] == []
+
+            # rescan from the command line beside serve: while the index withholds, it finds nothing new.
+            run = cli(lodestone, "rescan", "--network", "ethereum", "--from", str(paid_block - 1))
+            assert run.returncode == 0, run.stderr
+            assert '"recorded":[]' in run.stdout and '"already_recorded":1' in run.stdout, "only the visible one: " + run.stdout
+            node.withheld.clear()  # the provider's index caught up
+            run = cli(lodestone, "rescan", "--network", "ethereum", "--from", str(paid_block - 1), "--to", str(paid_block))
+            assert run.returncode == 0, run.stderr
+            assert '"already_recorded":2' in run.stdout and '"blocks_read":2' in run.stdout, run.stdout
+            recovered = [d for d in lodestone.every("/v1/deposits") if d["tx_hash"] == hidden_b]
+            assert len(recovered) == 1 and recovered[0]["customer"] == customers[1][0], run.stdout
+            assert f'"recorded":["{recovered[0]["id"]}"]' in run.stdout
+            run = cli(lodestone, "rescan", "--network", "ethereum", "--from", "1")
+            assert run.returncode == 0 and '"recorded":[]' in run.stdout and '"already_recorded":3' in run.stdout, run.stdout
+
+            # The running serve credits what the tools recorded, once.
+            node.mine(2)
+            wait_for("every intent succeeded", lambda: all(
+                lodestone.get(f"/v1/payment_intents/{i}")["status"] == "succeeded" for i in intents), lodestone)
+            rows = lodestone.every("/v1/deposits")
+            assert sorted(d["tx_hash"] for d in rows) == sorted([hidden_a, hidden_b, seen])
+            assert all(d["status"] == "confirmed" for d in rows)
+            for customer, _ in customers:
+                balances = lodestone.get(f"/v1/customers/{customer}/balances")
+                assert all(b["amount"] == "0" for b in balances["data"]), f"each paid exactly its intent: {balances}"
+
+            # What an operator mistypes gets a message and a non-zero exit.
+            bad = cli(lodestone, "check-tx", "--network", "ethereum", "0x1234")
+            assert bad.returncode != 0 and "is not a transaction id on ethereum" in bad.stderr, bad.stderr
+            ahead = cli(lodestone, "rescan", "--network", "ethereum", "--from", str(node.head_number() + 50))
+            assert ahead.returncode != 0 and "not scanned yet" in ahead.stderr, ahead.stderr
+            found = cli(lodestone, "check-tx", "--network", "ethereum", hidden_b)
+            assert found.returncode == 0 and '"outcome":"already_recorded"' in found.stdout, found.stdout + found.stderr
+        finally:
+            lodestone.stop()
