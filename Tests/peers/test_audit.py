@@ -1,0 +1,81 @@
+"""`lodestone audit addresses` re-derives every issued address and reports a row altered in the database."""
+import glob
+import os
+import sqlite3
+import subprocess
+import urllib.parse
+
+import pytest
+from eth_utils import to_checksum_address
+
+from lodestone_process import BIN, Lodestone, fresh_postgres_database
+
+CONFIG = """
+networks:
+  ethereum: {enabled: true, account: 0}
+  tron: {enabled: true, account: 0}
+  solana: {enabled: true, account: 0}
+  bitcoin: {enabled: true, account: 0, script: p2tr}
+"""
+NETWORKS = ["ethereum", "tron", "solana", "bitcoin"]
+
+
+def audit(lodestone, *extra):
+    return subprocess.run([BIN, "audit", "addresses", "--database", lodestone.database, "--config", lodestone.config_path, *extra],
+                          env=lodestone.env, capture_output=True, text=True, timeout=120)
+
+
+def execute(database, sql, params):
+    """Runs one statement on the store's database, as someone with database access would."""
+    if database.startswith("sqlite://"):
+        with sqlite3.connect(database[len("sqlite://"):]) as db:
+            assert db.execute(sql.replace("%s", "?"), params).rowcount == 1
+        return
+    parts = urllib.parse.urlsplit(database)
+    psql = sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))[-1]
+    literal = sql
+    for p in params:
+        literal = literal.replace("%s", "'" + p.replace("'", "''") + "'", 1)
+    out = subprocess.run([psql, "-h", parts.hostname, "-p", str(parts.port), "-U", parts.username, "-d", parts.path[1:],
+                          "-v", "ON_ERROR_STOP=1", "-c", literal], env=dict(os.environ, PGPASSWORD=parts.password or ""),
+                         capture_output=True, text=True, check=True)
+    assert "UPDATE 1" in out.stdout, out.stdout
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_audit_verifies_every_address_and_reports_an_altered_row(tmp_path, store):
+    database = None
+    if store == "postgres":
+        database = fresh_postgres_database()
+        if database is None:
+            pytest.skip("no test PostgreSQL (scripts/with-postgres provides one)")
+    lodestone = Lodestone(tmp_path, CONFIG, database=database).start()
+    customers = []
+    try:
+        for i in range(3):
+            customer = lodestone.post("/v1/customers", {"external_id": f"audit-{i}"})["id"]
+            for network in NETWORKS:
+                lodestone.post(f"/v1/customers/{customer}/addresses", {"network": network})
+            customers.append(customer)
+    finally:
+        assert lodestone.stop() == 0
+
+    clean = audit(lodestone)
+    assert clean.returncode == 0, clean.stderr
+    assert '"checked":12' in clean.stdout and '"verified":12' in clean.stdout and '"seed":"database"' in clean.stdout, clean.stdout
+
+    mnemonic = tmp_path / "mnemonic.txt"
+    mnemonic.write_text(lodestone.mnemonic + "\n")
+    offline = audit(lodestone, "--mnemonic-file", str(mnemonic))
+    assert offline.returncode == 0 and '"verified":12' in offline.stdout and '"seed":"mnemonic"' in offline.stdout, offline.stdout
+
+    # Someone with database access points a customer's Ethereum address at their own account, match key included.
+    attacker = bytes.fromhex("5a" * 20)
+    execute(lodestone.database, "UPDATE addresses SET address = %s, match_key = %s WHERE customer_id = %s AND network = %s",
+            [to_checksum_address(attacker), attacker.hex(), customers[1], "ethereum"])
+    tampered = audit(lodestone)
+    assert tampered.returncode != 0, tampered.stdout
+    assert "1 issued address(es) differ" in tampered.stderr, tampered.stderr
+    lines = [line for line in tampered.stdout.splitlines() if '"finding":"differs"' in line]
+    assert len(lines) == 1 and customers[1] in lines[0] and '"network":"ethereum"' in lines[0], tampered.stdout
+    assert '"verified":11' in tampered.stdout
