@@ -37,23 +37,14 @@ public enum AddressAuditRun {
     public static func run(
         configPath: String?, databaseURL: String?, mnemonicSeed: SecretBytes?, logger: Logger, report: @Sendable (Line) -> Void
     ) async throws -> Summary {
-        var overrides: [String: ConfigValue] = [:]
-        if let databaseURL { overrides["database.url"] = ConfigValue(.string(databaseURL), isSecret: true) }
-        let (reader, _) = try await ConfigLoading.reader(path: configPath, overrides: overrides, logger: logger)
-        let config = try LodestoneConfiguration.load(reader)
-        let passphrase = reader.string(forKey: "seed_passphrase", isSecret: true)
-        let sealer = try DataKey.sealer(
-            environmentKey: reader.string(forKey: "data_key", isSecret: true), configuredFile: config.dataKeyFile,
-            databaseURL: config.databaseURL, logger: logger)
-        var watchOnly: [NetworkID: AddressDeriver] = [:]
-        for (network, settings) in config.networks {
-            guard let xpub = settings.xpub else { continue }
-            watchOnly[network] = try NetworkKeys.watchOnlyDeriver(
-                network: network, script: settings.script, account: settings.account, extendedKey: xpub)
-        }
-        let keys = watchOnly
-        return try await DatabaseLocation.with(config.databaseURL, sealer: sealer, logger: logger) { store in
-            try await store.migrate()
+        try await ConfiguredStore.with(configPath: configPath, databaseURL: databaseURL, logger: logger) { config, reader, store in
+            var watchOnly: [NetworkID: AddressDeriver] = [:]
+            for (network, settings) in config.networks {
+                guard let xpub = settings.xpub else { continue }
+                watchOnly[network] = try NetworkKeys.watchOnlyDeriver(
+                    network: network, script: settings.script, account: settings.account, extendedKey: xpub)
+            }
+            let passphrase = reader.string(forKey: "seed_passphrase", isSecret: true)
             var summary = Summary()
             var seed = mnemonicSeed
             if seed != nil {
@@ -62,7 +53,7 @@ public enum AddressAuditRun {
                 seed = try KeyVault.open(sealed, passphrase: passphrase).seed
                 summary.seed = "database"
             }
-            var audit = AddressAudit(watchOnly: keys, seed: seed)
+            var audit = AddressAudit(watchOnly: watchOnly, seed: seed)
             var after: (network: String, customerID: String)? = nil
             while true {
                 let rows = try await store.addressRowsForAudit(after: after, limit: 1_000)

@@ -1,4 +1,3 @@
-import Configuration
 import Foundation
 public import Logging
 public import LodestoneCore
@@ -18,20 +17,12 @@ public enum RepairReads {
     public static func withScanner<T: Sendable>(
         configPath: String?, databaseURL: String?, network: NetworkID, logger: Logger, _ body: @Sendable (NetworkScanner) async throws -> T
     ) async throws -> T {
-        var overrides: [String: ConfigValue] = [:]
-        if let databaseURL { overrides["database.url"] = ConfigValue(.string(databaseURL), isSecret: true) }
-        let (reader, _) = try await ConfigLoading.reader(path: configPath, overrides: overrides, logger: logger)
-        let config = try LodestoneConfiguration.load(reader)
-        guard let settings = config.networks[network], settings.enabled else {
-            throw Problem(description: "--network: \(network) is not enabled in the configuration")
-        }
-        guard !settings.rpc.isEmpty else { throw Problem(description: "--network: \(network) has no rpc endpoints configured") }
-        let sealer = try DataKey.sealer(
-            environmentKey: reader.string(forKey: "data_key", isSecret: true), configuredFile: config.dataKeyFile,
-            databaseURL: config.databaseURL, logger: logger)
-        let enabled = NetworkID.allCases.filter { config.networks[$0]?.enabled == true }
-        return try await DatabaseLocation.with(config.databaseURL, sealer: sealer, logger: logger) { store in
-            try await store.migrate()
+        try await ConfiguredStore.with(configPath: configPath, databaseURL: databaseURL, logger: logger) { config, _, store in
+            guard let settings = config.networks[network], settings.enabled else {
+                throw Problem(description: "--network: \(network) is not enabled in the configuration")
+            }
+            guard !settings.rpc.isEmpty else { throw Problem(description: "--network: \(network) has no rpc endpoints configured") }
+            let enabled = NetworkID.allCases.filter { config.networks[$0]?.enabled == true }
             // Recording needs assets and minimums, never thresholds: crediting stays with `serve`.
             let registry = AssetRegistry(assets: enabled.flatMap(AssetCatalog.defaults(for:)))
             let factory = ScannerFactory(

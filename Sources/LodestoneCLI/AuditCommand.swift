@@ -7,7 +7,7 @@ import LodestoneCore
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Check issued addresses and the ledger (read only; non-zero exit on a finding).",
-        subcommands: [Addresses.self])
+        subcommands: [Addresses.self, Ledger.self])
 
     /// `lodestone audit addresses`: every issued address re-derived from the keys.
     struct Addresses: AsyncParsableCommand {
@@ -32,6 +32,22 @@ struct AuditCommand: AsyncParsableCommand {
             if summary.differing > 0 {
                 throw CLIError("\(summary.differing) issued address(es) differ from what the keys derive")
             }
+        }
+    }
+
+    /// `lodestone audit ledger`: deposits, ledger entries and intents reconciled per customer and asset.
+    struct Ledger: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reconcile every customer's intents and balances with their deposits and report what disagrees.")
+
+        @OptionGroup var store: APIKeyCommand.StoreOptions
+
+        func run() async throws {
+            let summary = try await LedgerAuditRun.run(configPath: store.config, databaseURL: store.database, logger: OneShot.logger) { line in
+                print((try? jsonText(line)) ?? "")
+            }
+            try printJSON(summary)
+            if summary.findings > 0 { throw CLIError("the ledger does not reconcile: \(summary.findings) finding(s)") }
         }
     }
 }

@@ -8,6 +8,7 @@ import urllib.parse
 import pytest
 from eth_utils import to_checksum_address
 
+from evm_devnode import DevNode, DevNodeServer
 from lodestone_process import BIN, Lodestone, fresh_postgres_database
 
 CONFIG = """
@@ -79,3 +80,33 @@ def test_audit_verifies_every_address_and_reports_an_altered_row(tmp_path, store
     lines = [line for line in tampered.stdout.splitlines() if '"finding":"differs"' in line]
     assert len(lines) == 1 and customers[1] in lines[0] and '"network":"ethereum"' in lines[0], tampered.stdout
     assert '"verified":11' in tampered.stdout
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_audit_ledger_reports_an_intent_whose_received_amount_was_altered(tmp_path, store):
+    database = None
+    if store == "postgres":
+        database = fresh_postgres_database()
+        if database is None:
+            pytest.skip("no test PostgreSQL (scripts/with-postgres provides one)")
+    rpc = DevNodeServer(DevNode(chain_id=1)).__enter__()
+    watched = CONFIG.replace("ethereum: {enabled: true, account: 0}",
+                             f'ethereum: {{enabled: true, account: 0, rpc: ["{rpc.url}"], max_head_age_seconds: 86400}}')
+    lodestone = Lodestone(tmp_path, watched, database=database).start()
+    try:
+        customer = lodestone.post("/v1/customers", {"external_id": "ledger-audit"})["id"]
+        lodestone.post(f"/v1/customers/{customer}/addresses", {"network": "ethereum"})
+        intent = lodestone.post("/v1/payment_intents", {"asset": "USDT-Ethereum", "amount": "10", "customer": customer,
+                                                        "expires_in": 3600})
+    finally:
+        assert lodestone.stop() == 0
+        rpc.__exit__(None, None, None)
+    ledger = lambda: subprocess.run([BIN, "audit", "ledger", "--database", lodestone.database, "--config", lodestone.config_path],
+                                    env=lodestone.env, capture_output=True, text=True, timeout=120)
+    clean = ledger()
+    assert clean.returncode == 0 and '"findings":0' in clean.stdout and '"intents":1' in clean.stdout, clean.stdout + clean.stderr
+    # Money written into an intent without a deposit behind it.
+    execute(lodestone.database, "UPDATE payment_intents SET amount_received = %s WHERE id = %s", ["10000000", intent["id"]])
+    tampered = ledger()
+    assert tampered.returncode != 0 and "does not reconcile" in tampered.stderr, tampered.stdout + tampered.stderr
+    assert intent["id"] in tampered.stdout and "by the ledger" in tampered.stdout, tampered.stdout

@@ -23,7 +23,7 @@ import pytest
 from eth_utils import function_signature_to_4byte_selector, to_canonical_address
 
 from evm_devnode import DevNode, DevNodeServer
-from lodestone_process import Lodestone, fresh_postgres_database
+from lodestone_process import BIN, Lodestone, fresh_postgres_database
 from webhook_receiver import WebhookReceiver
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -383,6 +383,11 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
                 assert [d["status"] for d in detail["deliveries"]] == ["delivered"], detail
 
             assert lodestone.stop() == 0, "serve did not shut down cleanly on SIGTERM"
+            # The auditor's own reconciliation agrees after crashes, reorgs, a reversal and a restore.
+            audit = subprocess.run([BIN, "audit", "ledger", "--database", lodestone.database, "--config", lodestone.config_path],
+                                   env=lodestone.env, capture_output=True, text=True, timeout=300)
+            assert audit.returncode == 0, audit.stdout + audit.stderr
+            assert '"findings":0' in audit.stdout and f'"intents":{len(ledger.intents)}' in audit.stdout, audit.stdout
             with open(lodestone.log_path) as log:
                 errors = [line for line in log if re.match(r"\S+ (error|critical) ", line)]
             # The one error is the operator's alert about the reversal of phase 4b; nothing else went wrong.
