@@ -97,6 +97,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -104,6 +105,7 @@ let package = Package(
         .target(
             name: "LodestoneWatcher",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "LodestoneCore",
                 "LodestoneDomain",
                 "LodestoneStore",

@@ -75,11 +75,12 @@ struct APIHandlers: Sendable {
             if let lowWater = deps.addressPools[n.id] {
                 pool = NetworkBody.Pool(remaining: try await store.poolRemaining(network: n.id), lowWater: lowWater)
             }
+            let progress = await deps.progress.progress(of: n.id)
             bodies.append(
                 NetworkBody(
                     id: n.id.rawValue, name: n.id.displayName, family: n.id.family.rawValue, chainID: n.id.evmChainID,
-                    enabled: n.enabled && enabled.contains(n.id), watched: deps.isWatched(n.id), progress: await deps.progress.progress(of: n.id),
-                    addressPool: pool))
+                    enabled: n.enabled && enabled.contains(n.id), watched: deps.isWatched(n.id), progress: progress,
+                    addressPool: pool, lagSeconds: progress?.lagSeconds(now: deps.now())))
         }
         return try respond(DataBody(data: bodies))
     }

@@ -59,6 +59,8 @@ public struct APIRouterBuilder {
     /// The router with every Lodestone route, and the list of those routes.
     public static func build(_ deps: APIDependencies) -> (Router<APIRequestContext>, [RouteDescription]) {
         var builder = APIRouterBuilder(guardian: RouteGuard(authenticator: deps.authenticator, limiter: deps.limiter))
+        // Outermost: every answer is timed by its route template, errors included.
+        builder.router.add(middleware: MetricsMiddleware<APIRequestContext>())
         builder.router.add(middleware: ErrorMiddleware<APIRequestContext>())
         builder.router.add(middleware: CanonicalPathMiddleware<APIRequestContext>())
         let handlers = APIHandlers(deps: deps)

@@ -33,6 +33,8 @@ struct NetworkBody: ResponseEncodable {
     let progress: ScanProgress?
     /// The imported address pool, on networks that issue from one.
     let addressPool: Pool?
+    /// Seconds since the scan was last at the head.
+    let lagSeconds: Int64?
 
     struct Pool: Encodable {
         let remaining: Int
@@ -52,8 +54,9 @@ struct NetworkBody: ResponseEncodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, family, enabled, watched, lag, endpoints
+        case id, name, family, enabled, watched, lag, endpoints, lease
         case addressPool = "address_pool"
+        case lagSeconds = "lag_seconds"
         case chainID = "chain_id"
         case headHeight = "head_height"
         case scannedHeight = "scanned_height"
@@ -72,6 +75,8 @@ struct NetworkBody: ResponseEncodable {
         try c.encode(progress?.headHeight, forKey: .headHeight)
         try c.encode(progress?.scannedHeight, forKey: .scannedHeight)
         try c.encode(progress?.lag, forKey: .lag)
+        try c.encode(lagSeconds, forKey: .lagSeconds)
+        try c.encode(progress?.lease?.rawValue, forKey: .lease)
         try c.encode(progress?.updatedAt.map(rfc3339), forKey: .updated)
         try c.encode(
             (progress?.endpoints ?? []).map { Endpoint(label: $0.label, healthy: $0.healthy, problem: $0.problem) }, forKey: .endpoints)

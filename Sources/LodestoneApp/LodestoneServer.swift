@@ -106,8 +106,9 @@ public enum LodestoneServer {
                 services.append(MetricsEndpoint.application(host: host, port: port, logger: logger))
                 services.append(
                     StateGauges(
-                        networks: NetworkID.allCases.filter { WatchServices.isWatched($0, config) }, pools: Array(pools.keys), progress: progress,
-                        store: store, interval: .seconds(2), logger: logger))
+                        networks: NetworkID.allCases.filter { WatchServices.isWatched($0, config) }, pools: Array(pools.keys), lowWaters: pools,
+                        progress: progress,
+                        store: store, interval: .seconds(2), now: nowMillis, logger: logger))
                 logger.info("metrics served", metadata: ["address": "\(host):\(port)", "path": "/metrics"])
             }
             let app = Application(

@@ -27,13 +27,36 @@ public struct ScanProgress: Sendable, Equatable {
     public var updatedAt: Int64?
     /// The network's endpoints.
     public var endpoints: [Endpoint]
+    /// Whether this instance scans the network (`held`) or stands by while another does; nil where
+    /// there is no lease (SQLite: one instance).
+    public var lease: LeaseState?
+    /// When the scan was last at the node's head, unix milliseconds (set by the board).
+    public var caughtUpAt: Int64?
+
+    /// This instance's part in scanning a network shared with other instances.
+    public enum LeaseState: String, Sendable {
+        /// It holds the lease: it scans.
+        case held
+        /// Another instance holds it: this one stands by.
+        case standby
+    }
 
     /// Progress.
-    public init(headHeight: Int64? = nil, scannedHeight: Int64? = nil, updatedAt: Int64? = nil, endpoints: [Endpoint] = []) {
+    public init(
+        headHeight: Int64? = nil, scannedHeight: Int64? = nil, updatedAt: Int64? = nil, endpoints: [Endpoint] = [], lease: LeaseState? = nil
+    ) {
         self.headHeight = headHeight
         self.scannedHeight = scannedHeight
         self.updatedAt = updatedAt
         self.endpoints = endpoints
+        self.lease = lease
+    }
+
+    /// How long the scan has been behind the head at `now`, in seconds: 0 when at the head; nil
+    /// until it has been at the head once.
+    public func lagSeconds(now: Int64) -> Int64? {
+        guard let lag, let caughtUpAt else { return nil }
+        return lag == 0 ? 0 : max(0, (now - caughtUpAt) / 1000)
     }
 
     /// Blocks between the node's head and the scan; nil until both are known.
@@ -50,8 +73,12 @@ public actor ScanProgressBoard {
     /// An empty board.
     public init() {}
 
-    /// Records a network's progress.
-    public func record(_ p: ScanProgress, for network: NetworkID) { progress[network] = p }
+    /// Records a network's progress; keeps when the scan was last at the head.
+    public func record(_ p: ScanProgress, for network: NetworkID) {
+        var p = p
+        p.caughtUpAt = p.lag == 0 ? p.updatedAt : progress[network]?.caughtUpAt ?? p.updatedAt
+        progress[network] = p
+    }
 
     /// A network's progress, if its scanner has reported.
     public func progress(of network: NetworkID) -> ScanProgress? { progress[network] }

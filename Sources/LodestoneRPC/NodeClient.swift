@@ -92,7 +92,7 @@ public struct NodeClient: Sendable {
     /// Calls `method` and decodes its `result`; a `null` result is `missing` (retried elsewhere).
     public func call<R: Decodable & Sendable>(_ method: String, _ params: [JSONParam], as: R.Type = R.self) async throws -> R {
         let body = try JSONEncoder().encode(RPCRequest(id: 1, method: method, params: params))
-        return try await send(path: "", body: body) { endpoint, data in
+        return try await send(path: "", method: method, body: body) { endpoint, data in
             try Self.decodeEnvelope(data, as: R.self, method: method, endpoint: endpoint)
         }
     }
@@ -100,7 +100,7 @@ public struct NodeClient: Sendable {
     /// Calls `method` whose `null` result is an answer ("no such transaction"), not a lagging node.
     public func callOptional<R: Decodable & Sendable>(_ method: String, _ params: [JSONParam], as: R.Type = R.self) async throws -> R? {
         let body = try JSONEncoder().encode(RPCRequest(id: 1, method: method, params: params))
-        return try await send(path: "", body: body) { endpoint, data -> R? in
+        return try await send(path: "", method: method, body: body) { endpoint, data -> R? in
             let envelope: Envelope<R>
             do { envelope = try JSONDecoder().decode(Envelope<R>.self, from: data) } catch {
                 throw RPCError.malformed(endpoint: endpoint, "\(method): \(Self.describe(error))")
@@ -116,7 +116,7 @@ public struct NodeClient: Sendable {
         _ method: String, _ params: [JSONParam], as: R.Type = R.self, fast: @escaping @Sendable (Data) -> R?
     ) async throws -> R {
         let body = try JSONEncoder().encode(RPCRequest(id: 1, method: method, params: params))
-        return try await send(path: "", body: body) { endpoint, data in
+        return try await send(path: "", method: method, body: body) { endpoint, data in
             if let value = fast(data) { return value }
             return try Self.decodeEnvelope(data, as: R.self, method: method, endpoint: endpoint)
         }
@@ -145,7 +145,7 @@ public struct NodeClient: Sendable {
             if !batching.refused {
                 let body = try JSONEncoder().encode(chunk.enumerated().map { RPCRequest(id: $0.offset, method: method, params: $0.element) })
                 do {
-                    results += try await send(path: "", body: body) { endpoint, data in
+                    results += try await send(path: "", method: method, body: body) { endpoint, data in
                         try Self.decodeBatchResults(data, count: chunk.count, as: R.self, method: method, endpoint: endpoint)
                     }
                     continue
@@ -233,7 +233,7 @@ public struct NodeClient: Sendable {
 
     /// POSTs `body` to `path` under the endpoint URL and decodes the JSON answer as `R`.
     public func post<R: Decodable & Sendable>(path: String, json body: Data, as: R.Type = R.self) async throws -> R {
-        try await send(path: path, body: body) { endpoint, data in
+        try await send(path: path, method: path, body: body) { endpoint, data in
             do { return try JSONDecoder().decode(R.self, from: data) } catch {
                 throw RPCError.malformed(endpoint: endpoint, Self.describe(error))
             }
@@ -243,7 +243,7 @@ public struct NodeClient: Sendable {
     // MARK: Transport
 
     /// Sends with failover and retries; `decode` failures that are retryable count against the endpoint.
-    func send<T: Sendable>(path: String, body: Data, decode: @Sendable (String, Data) throws -> T) async throws -> T {
+    func send<T: Sendable>(path: String, method: String, body: Data, decode: @Sendable (String, Data) throws -> T) async throws -> T {
         var failures: [RPCError] = []
         var tried: Set<Int> = []
         let pinKey = ObjectIdentifier(pool)
@@ -258,8 +258,15 @@ public struct NodeClient: Sendable {
             let endpoint = pool.endpoints[i]
             do {
                 try await ensureIdentity(i)
-                let data = try await post(endpoint: endpoint, path: path, body: body)
-                let value = try decode(endpoint.label, data)
+                let started = ContinuousClock.now
+                let value: T
+                do {
+                    value = try decode(endpoint.label, try await post(endpoint: endpoint, path: path, body: body))
+                } catch let error as RPCError {
+                    RPCMetrics.failed(network: network, endpoint: endpoint.label, method: method, error)
+                    throw error
+                }
+                RPCMetrics.answered(network: network, endpoint: endpoint.label, method: method, after: ContinuousClock.now - started)
                 await pool.succeeded(i)
                 if pinned == nil { Self.pin?.choose(i, for: pinKey) }
                 return value

@@ -114,6 +114,7 @@ public struct BitcoinSource: ChainSource {
         let hashes = try await client.batch("getblockhash", range.map { [.int($0)] }, as: String.self)
         var blocks: [ChainBlock] = []
         var transfers: [ObservedTransfer] = []
+        var times: [Int64: Int64] = [:]
         for (height, hash) in zip(range, hashes) {
             // One at a time: a full block at verbosity 2 can be tens of megabytes.
             let block = try await client.call(
@@ -126,6 +127,7 @@ public struct BitcoinSource: ChainSource {
                 throw ChainSourceError.inconsistent("block \(height) does not build on \(last.hash): the chain changed while it was read")
             }
             blocks.append(chained)
+            times[height] = block.time
             for (index, output) in await watching.watchedOutputs(of: block) {
                 let tx = block.transactions[index]
                 transfers.append(
@@ -135,7 +137,7 @@ public struct BitcoinSource: ChainSource {
                         minimumConfirmations: tx.isCoinbase ? Self.coinbaseMaturity : 0))
             }
         }
-        return ScannedRange(blocks: blocks, transfers: transfers)
+        return ScannedRange(blocks: blocks, transfers: transfers, blockTimes: times)
     }
 
     /// Outputs are complete in every block answer; there is nothing to read again.

@@ -24,11 +24,14 @@ public struct ScannedRange: Sendable {
     public let blocks: [ChainBlock]
     /// Transfers to watched accounts.
     public let transfers: [ObservedTransfer]
+    /// Each block's production time, unix seconds, where the node says (for the detection latency).
+    public let blockTimes: [Int64: Int64]
 
     /// A result.
-    public init(blocks: [ChainBlock], transfers: [ObservedTransfer]) {
+    public init(blocks: [ChainBlock], transfers: [ObservedTransfer], blockTimes: [Int64: Int64] = [:]) {
         self.blocks = blocks
         self.transfers = transfers
+        self.blockTimes = blockTimes
     }
 }
 

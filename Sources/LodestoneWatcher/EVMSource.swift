@@ -120,7 +120,9 @@ public struct EVMSource: ChainSource {
                     blockNumber: header.number, blockHash: header.hash, sender: tx.from?.bytes))
         }
         transfers += try tokenTransfers(tokenLogs, receipts: receipts)
-        return ScannedRange(blocks: blocks.map { ChainBlock(number: $0.header.number, hash: $0.header.hash, parentHash: $0.header.parentHash) }, transfers: transfers)
+        return ScannedRange(
+            blocks: blocks.map { ChainBlock(number: $0.header.number, hash: $0.header.hash, parentHash: $0.header.parentHash) }, transfers: transfers,
+            blockTimes: Dictionary(blocks.map { ($0.header.number, $0.header.timestamp) }, uniquingKeysWith: { a, _ in a }))
     }
 
     public func rescan(_ range: ClosedRange<Int64>, watching: AddressWatchList) async throws -> [ObservedTransfer] {

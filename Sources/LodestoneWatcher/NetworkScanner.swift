@@ -85,16 +85,20 @@ public struct NetworkScanner: Sendable {
     }
 
     /// One step: anchor, advance, or roll back; every node call of it goes to one endpoint.
-    public func step() async throws -> Outcome {
+    public func step(lease: ScanProgress.LeaseState? = nil) async throws -> Outcome {
         var head: Int64? = nil
         let outcome = try await source.pinned { try await unpinnedStep(head: &head) }
-        if let progress {
-            let endpoints = await source.endpointHealth().map { ScanProgress.Endpoint(label: $0.label, healthy: $0.healthy, problem: $0.problem) }
-            let scanned = try await ledger.scanCursor(network: network)?.number
-            await progress.record(
-                ScanProgress(headHeight: head, scannedHeight: scanned, updatedAt: now(), endpoints: endpoints), for: network)
-        }
+        try await report(head: head, lease: lease)
         return outcome
+    }
+
+    /// Tells the progress board where the scan stands (a standby reports the store's cursor only).
+    func report(head: Int64?, lease: ScanProgress.LeaseState?) async throws {
+        guard let progress else { return }
+        let endpoints = await source.endpointHealth().map { ScanProgress.Endpoint(label: $0.label, healthy: $0.healthy, problem: $0.problem) }
+        let scanned = try await ledger.scanCursor(network: network)?.number
+        await progress.record(
+            ScanProgress(headHeight: head, scannedHeight: scanned, updatedAt: now(), endpoints: endpoints, lease: lease), for: network)
     }
 
     func unpinnedStep(head: inout Int64?) async throws -> Outcome {
@@ -102,6 +106,7 @@ public struct NetworkScanner: Sendable {
         var action = machine.start()
         // The transfers of the range being committed, kept between the scan and its commit.
         var transfers: [ObservedTransfer] = []
+        var blockTimes: [Int64: Int64] = [:]
         while true {
             switch action {
             case .readHead:
@@ -120,6 +125,7 @@ public struct NetworkScanner: Sendable {
                 try await watchList.refresh()
                 let scanned = try await source.scan(range, watching: watchList)
                 transfers = scanned.transfers
+                blockTimes = scanned.blockTimes
                 action = machine.scanned(blocks: scanned.blocks)
             case .commitAnchor(let anchor):
                 // Markers first: a crash before the commit anchors again and sets them again.
@@ -134,6 +140,7 @@ public struct NetworkScanner: Sendable {
                 let found = try await ledger.commitScan(
                     ScanCommit(network: network, previous: previous, blocks: blocks, deposits: deposits), now: now())
                 for d in found {
+                    if let time = blockTimes[d.blockNumber] { WatcherMetrics.detected(network: network.rawValue, after: now() / 1000 - time) }
                     logger.info(
                         "deposit detected",
                         metadata: [
@@ -149,6 +156,7 @@ public struct NetworkScanner: Sendable {
                 action = machine.pruned()
             case .rewind(let ancestor, let depth):
                 let outcome = try await ledger.rewind(network: network, to: ancestor, now: now())
+                WatcherMetrics.reorg(network: network.rawValue, depth: depth)
                 logger.warning(
                     "reorg: rolled back to the common ancestor",
                     metadata: [
@@ -156,6 +164,7 @@ public struct NetworkScanner: Sendable {
                         "orphaned": "\(outcome.orphaned.map(\.id))",
                     ])
                 for d in outcome.reversed {
+                    WatcherMetrics.reversed(network: network.rawValue)
                     logger.error(
                         "a credited deposit left the chain: its credit was taken back from the customer's balance (deposit.reversed)",
                         metadata: ["network": "\(network)", "deposit": "\(d.id)", "amount": "\(d.amount)", "block": "\(d.blockNumber)"])
@@ -164,6 +173,7 @@ public struct NetworkScanner: Sendable {
             case .finish(let outcome):
                 return outcome
             case .reorgBeyondWindow(let cursor):
+                WatcherMetrics.reorgBeyondWindow(network: network.rawValue)
                 logger.critical("reorg deeper than the kept block hashes", metadata: ["network": "\(network)", "cursor": "\(cursor)"])
                 throw Alarm.reorgBeyondWindow(network: network, from: settings.reorgWindow)
             }
@@ -249,6 +259,7 @@ public struct NetworkScanner: Sendable {
             }
             guard step.credit, let outcome = try await ledger.creditDeposit(id: step.depositID, now: now()) else { continue }
             credited += 1
+            WatcherMetrics.credited(network: network.rawValue, after: now() - outcome.deposit.createdAt)
             logger.info(
                 "deposit credited",
                 metadata: [
@@ -349,11 +360,12 @@ public struct NetworkScanner: Sendable {
                     }
                     holding = held
                     guard held else {
+                        try await report(head: nil, lease: .standby)
                         try await clock.sleep(for: lease.standbyPoll)
                         continue
                     }
                 }
-                let outcome = try await step()
+                let outcome = try await step(lease: lease == nil ? nil : .held)
                 try await track()
                 if case .idle(let pause) = schedule.succeeded(outcome) {
                     try await pollMempool(&mempoolWatch)

@@ -141,6 +141,7 @@ public struct SolanaSource: ChainSource {
         }
         var blocks: [ChainBlock] = []
         var transfers: [ObservedTransfer] = []
+        var times: [Int64: Int64] = [:]
         var previousSlot: Int64? = nil
         for slot in slots {
             let block: SolanaBlock
@@ -170,6 +171,7 @@ public struct SolanaSource: ChainSource {
                 for s in (last.number + 1)..<slot { blocks.append(Self.skipped(s, after: last.hash)) }
             }
             blocks.append(ChainBlock(number: slot, hash: block.blockhash, parentHash: block.previousBlockhash))
+            times[slot] = block.blockTime
             previousSlot = slot
             for payment in await watching.solanaPayments(in: block, nativeAsset: nativeAssetID, mints: mints) {
                 guard let owner = try? SolanaAddress.parse(payment.owner).matchKey else { continue }
@@ -182,7 +184,7 @@ public struct SolanaSource: ChainSource {
         if let last = blocks.last, last.number < range.upperBound {
             for s in (last.number + 1)...range.upperBound { blocks.append(Self.skipped(s, after: last.hash)) }
         }
-        return ScannedRange(blocks: blocks, transfers: transfers)
+        return ScannedRange(blocks: blocks, transfers: transfers, blockTimes: times)
     }
 
     /// Balances are complete in every block answer; there is nothing to read again.

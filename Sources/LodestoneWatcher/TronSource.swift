@@ -124,7 +124,9 @@ public struct TronSource: ChainSource {
                 recipient: TronAccount.matchKey(t.to), assetID: asset, amount: t.value, txHash: info.id, position: t.position,
                 blockNumber: block.number, blockHash: block.hash, sender: t.from?.bytes)
         }
-        return ScannedRange(blocks: blocks, transfers: out)
+        var times: [Int64: Int64] = [:]
+        for (n, (block, _)) in fetched { times[n] = block.timestampMillis / 1000 }
+        return ScannedRange(blocks: blocks, transfers: out, blockTimes: times)
     }
 
     public func rescan(_ range: ClosedRange<Int64>, watching: AddressWatchList) async throws -> [ObservedTransfer] {

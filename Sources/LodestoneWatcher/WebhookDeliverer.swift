@@ -105,6 +105,13 @@ public struct WebhookDeliverer: Sendable {
                 endpointID: d.endpoint.id, attempt: attempt, attemptedAt: started, statusCode: status, durationMillis: elapsed.milliseconds,
                 error: problem),
             decision: decision)
+        let result: String
+        switch decision {
+        case .delivered: result = "delivered"
+        case .retry: result = "retrying"
+        case .failed: result = "failed"
+        }
+        WatcherMetrics.webhookAttempt(endpoint: d.endpoint.id, result: result)
         switch decision {
         case .delivered:
             logger.debug("webhook delivered", metadata: ["event": "\(d.event.id)", "endpoint": "\(d.endpoint.id)"])

@@ -1,4 +1,5 @@
-"""`lodestone check-tx`, `POST /v1/deposits/check` and `lodestone rescan` recover deposits a scan missed.
+"""`lodestone check-tx`, `POST /v1/deposits/check` and `lodestone rescan` recover deposits a scan missed;
+`/metrics`, read by prometheus_client's parser, moves with the chain through the same run.
 
 A real EVM (py-evm behind the devnode) whose `eth_getLogs` withholds the Transfer logs of chosen
 transactions, as a provider with a lagging log index does; receipts still hold them. The back-up
@@ -7,26 +8,44 @@ whole time: the tools work beside the scan, and nothing is credited twice.
 """
 import os
 import subprocess
+import urllib.request
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from evm_devnode import DevNode, DevNodeServer
-from lodestone_process import BIN, Lodestone, fresh_postgres_database
-from test_evm_end_to_end import call_data, wait_for
+from lodestone_process import BIN, Lodestone, free_port, fresh_postgres_database
+from test_evm_end_to_end import EVENT_TYPES, call_data, wait_for
+from webhook_receiver import WebhookReceiver
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 USDT = "USDT-Ethereum"
 TOKEN = "0xdAC17F958D2ee523a2206206994597C13D831ec7"
 
 
-def config(rpc_url):
+def config(rpc_url, metrics_port):
     return f"""
+metrics: {{port: {metrics_port}}}
+webhooks: {{allow_private_urls: true}}
 networks:
   ethereum: {{enabled: true, account: 0, rpc: ["{rpc_url}"], start_block: 1, poll_seconds: 1, blocks_per_step: 5,
              max_head_age_seconds: 86400, recheck_depth: 0}}
 assets:
   {USDT}: {{confirmations: 2}}
 """
+
+
+def scrape(port):
+    """{(name, sorted labels): value} of every sample, as Prometheus' own client library reads the text."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
+        text = answer.read().decode()
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+def sample(samples, name, **labels):
+    """The sum of the samples of `name` whose labels include `labels`."""
+    return sum(v for (n, ls), v in samples.items() if n == name and set(labels.items()) <= set(ls))
 
 
 def cli(lodestone, *args):
@@ -48,9 +67,12 @@ def test_withheld_logs_are_recovered_by_check_tx_and_rescan_once(tmp_path, store
         node.send(sender, TOKEN, payload=call_data("mint(address,uint256)", node.senders[sender].address, 10**12))
     node.mine()
 
-    with DevNodeServer(node) as rpc:
-        lodestone = Lodestone(tmp_path, config(rpc.url), database=database).start()
+    metrics_port = free_port()
+    with DevNodeServer(node) as rpc, WebhookReceiver() as receiver:
+        lodestone = Lodestone(tmp_path, config(rpc.url, metrics_port), database=database).start()
         try:
+            receiver.secret = lodestone.post("/v1/webhook_endpoints", {"url": receiver.url, "events": EVENT_TYPES})["secret"]
+            before = scrape(metrics_port)
             customers, intents = [], []
             for i in range(3):
                 customer = lodestone.post("/v1/customers", {"external_id": f"repair-{i}"})["id"]
@@ -77,6 +99,9 @@ def test_withheld_logs_are_recovered_by_check_tx_and_rescan_once(tmp_path, store
                 return (networks["ethereum"].get("scanned_height") or 0) >= head
 
             wait_for("the scan at the head", scanned_to_head, lodestone)
+            wait_for("the scanned-height gauge at the head", lambda: sample(
+                scrape(metrics_port), "lodestone_scan_scanned_height", network="ethereum") >= head, lodestone)
+            assert sample(before, "lodestone_scan_scanned_height", network="ethereum") < head, "the gauge moved with the chain"
             wait_for("the visible payment credited",
                      lambda: lodestone.get(f"/v1/payment_intents/{intents[2]}")["status"] == "succeeded", lodestone)
             deposits = lodestone.every("/v1/deposits")
@@ -115,6 +140,23 @@ def test_withheld_logs_are_recovered_by_check_tx_and_rescan_once(tmp_path, store
             rows = lodestone.every("/v1/deposits")
             assert sorted(d["tx_hash"] for d in rows) == sorted([hidden_a, hidden_b, seen])
             assert all(d["status"] == "confirmed" for d in rows)
+            # The metrics say what happened: three credited, one detected by the scan, events delivered.
+            events = lodestone.every("/v1/events")
+            wait_for("every event delivered", lambda: set(receiver.received()) >= {e["id"] for e in events}, lodestone)
+            wait_for("the gauges updated", lambda: (m := scrape(metrics_port)) and sample(
+                m, "lodestone_deposits", network="ethereum", status="confirmed") == 3 and sample(m, "lodestone_webhook_outbox_pending") == 0,
+                lodestone)
+            after = scrape(metrics_port)
+            assert sample(after, "lodestone_scan_lag_blocks", network="ethereum") <= 1
+            assert sample(after, "lodestone_scan_lease_held", network="ethereum") == 1
+            assert sample(after, "lodestone_deposits_credited_total", network="ethereum") == 3
+            assert sample(after, "lodestone_deposit_crediting_seconds_count", network="ethereum") == 3
+            assert sample(after, "lodestone_deposit_detection_seconds_count", network="ethereum") == 1, "the scan detected one"
+            assert sample(after, "lodestone_webhook_attempts_total", result="delivered") >= len(events)
+            assert sample(after, "lodestone_rpc_request_duration_seconds_count", network="ethereum", method="eth_getTransactionReceipt") >= 1
+            assert sample(after, "lodestone_rpc_request_duration_seconds_count", network="ethereum", method="eth_getLogs") >= 1
+            assert sample(after, "lodestone_api_request_duration_seconds_count", route="/v1/deposits/check", method="POST", status="200") == 3
+            assert sample(after, "lodestone_api_requests_total", route="/v1/payment_intents/{id}", status="200") >= 1
             for customer, _ in customers:
                 balances = lodestone.get(f"/v1/customers/{customer}/balances")
                 assert all(b["amount"] == "0" for b in balances["data"]), f"each paid exactly its intent: {balances}"
