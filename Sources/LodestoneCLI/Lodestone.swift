@@ -14,7 +14,7 @@ struct Lodestone: AsyncParsableCommand {
         abstract: "Self-hosted crypto deposit watcher and HD wallet service.",
         subcommands: [
             Serve.self, Migrate.self, KeysCommand.self, APIKeyCommand.self, ConfigCommand.self, Derive.self, Xpub.self,
-            AddressCommand.self, MnemonicCommand.self, PoolCommand.self, Rescan.self, CheckTx.self, AuditCommand.self,
+            AddressCommand.self, MnemonicCommand.self, PoolCommand.self, Rescan.self, CheckTx.self, AuditCommand.self, Status.self,
         ]
     )
 

@@ -80,6 +80,13 @@ public actor ScanProgressBoard {
         progress[network] = p
     }
 
+    /// Records the endpoints' state after a failed step; the rest of the progress stays as it was.
+    public func recordEndpoints(_ endpoints: [ScanProgress.Endpoint], for network: NetworkID) {
+        var p = progress[network] ?? ScanProgress()
+        p.endpoints = endpoints
+        progress[network] = p
+    }
+
     /// A network's progress, if its scanner has reported.
     public func progress(of network: NetworkID) -> ScanProgress? { progress[network] }
 }

@@ -87,7 +87,18 @@ public struct NetworkScanner: Sendable {
     /// One step: anchor, advance, or roll back; every node call of it goes to one endpoint.
     public func step(lease: ScanProgress.LeaseState? = nil) async throws -> Outcome {
         var head: Int64? = nil
-        let outcome = try await source.pinned { try await unpinnedStep(head: &head) }
+        let outcome: Outcome
+        do {
+            outcome = try await source.pinned { try await unpinnedStep(head: &head) }
+        } catch {
+            // An endpoint that just failed must show as failed, not as it was at the last good step.
+            if let progress {
+                await progress.recordEndpoints(
+                    await source.endpointHealth().map { ScanProgress.Endpoint(label: $0.label, healthy: $0.healthy, problem: $0.problem) },
+                    for: network)
+            }
+            throw error
+        }
         try await report(head: head, lease: lease)
         return outcome
     }

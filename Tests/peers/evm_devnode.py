@@ -67,6 +67,8 @@ class DevNode:
         self.lock = threading.RLock()
         # Transaction hashes whose logs `eth_getLogs` leaves out (receipts still hold them).
         self.withheld = set()
+        # While set, every request is answered 503.
+        self.unavailable = False
         keys = get_default_account_keys(quantity=funded_accounts)
         self.senders = [Account.from_key(k.to_bytes()) for k in keys]
         state = dict(generate_genesis_state_for_keys(keys))
@@ -325,6 +327,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.server.node.unavailable:
+            # An outage as a provider's load balancer reports it.
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         try:
             request = json.loads(body)
             answer = [self._one(r) for r in request] if isinstance(request, list) else self._one(request)
