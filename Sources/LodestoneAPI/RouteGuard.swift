@@ -30,7 +30,7 @@ struct RouteGuard: Sendable {
         precondition(access != .public, "public routes take no caller")
         return { request, context in
             let caller = try await authenticator.authenticate(request)
-            let decision = limiter.consume(key: caller.id)
+            let decision = await limiter.consume(key: caller.id)
             var limitHeaders: HTTPFields = [:]
             limitHeaders[.rateLimitLimit] = String(limiter.limit)
             limitHeaders[.rateLimitRemaining] = String(decision.remaining)

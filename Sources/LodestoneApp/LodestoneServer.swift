@@ -87,7 +87,10 @@ public enum LodestoneServer {
                     .map {
                         NetworkStatus(id: $0, enabled: config.networks[$0]?.enabled == true, watched: WatchServices.isWatched($0, config))
                     },
-                limiter: RateLimiter(limit: config.rateLimitRequests, windowSeconds: config.rateLimitWindow),
+                // On PostgreSQL the count is the database's: the limit holds across instances.
+                limiter: RateLimiter(
+                    limit: config.rateLimitRequests, windowSeconds: config.rateLimitWindow, shared: opened.postgres == nil ? nil : store,
+                    logger: logger),
                 now: nowMillis,
                 openAPIDocument: APIResources.openAPIDocument(
                     enabledNetworks: NetworkID.allCases.filter { issuer.networks.contains($0) || pools[$0] != nil }.map(\.rawValue)),
@@ -96,6 +99,12 @@ public enum LodestoneServer {
                 }, progress: progress, addressPools: pools, transactionChecker: ScannerTransactionChecker(scanners: scanners))
             let (router, _) = APIRouterBuilder.build(deps)
             var services: [any Service] = [IntentExpiryService(store: store, now: nowMillis, logger: logger)]
+            if opened.postgres != nil {
+                services.append(
+                    SharedStateRefresh(
+                        store: store, registry: registry, interval: .seconds(2), rateWindowSeconds: config.rateLimitWindow, now: nowMillis,
+                        logger: logger))
+            }
             services += watchServices
             if let fileProvider {
                 services.append(fileProvider)

@@ -337,5 +337,16 @@ enum Migrations {
         (11, "scan leases", [
             "CREATE TABLE scan_leases (network TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL)",
         ]),
+        // Rate limits counted in the shared database, so they hold across instances.
+        (12, "shared rate windows", [
+            """
+            CREATE TABLE rate_windows (
+                key_id TEXT NOT NULL,
+                window_start BIGINT NOT NULL,
+                count BIGINT NOT NULL,
+                PRIMARY KEY (key_id, window_start)
+            )
+            """,
+        ]),
     ]
 }

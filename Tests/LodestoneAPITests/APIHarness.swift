@@ -23,7 +23,7 @@ struct APIHarness: Sendable {
     static func with(
         _ backend: Backend, rateLimit: Int = 100_000, live: Bool = false, networks: [NetworkID] = NetworkID.production,
         unwatched: Set<NetworkID> = [], progress: ScanProgressBoard = ScanProgressBoard(), addressPools: [NetworkID: Int] = [:],
-        transactionChecker: (any TransactionChecking)? = nil,
+        transactionChecker: (any TransactionChecking)? = nil, sharedRateLimit: Bool = false,
         _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await StoreFixture.with(backend) { store in
@@ -37,7 +37,7 @@ struct APIHarness: Sendable {
             let deps = APIDependencies(
                 store: store, assets: AssetRegistry(assets: networks.flatMap(AssetCatalog.defaults(for:))),
                 issuer: TestKeys.issuer, networks: networks.map { NetworkStatus(id: $0, enabled: true, watched: !unwatched.contains($0)) },
-                limiter: RateLimiter(limit: rateLimit, windowSeconds: 60), now: clock.now,
+                limiter: RateLimiter(limit: rateLimit, windowSeconds: 60, shared: sharedRateLimit ? store : nil), now: clock.now,
                 openAPIDocument: APIResources.openAPIDocument,
                 webhookURLProblem: { url in
                     // The deployment's policy without DNS: literal addresses only, private ones refused.
