@@ -32,6 +32,7 @@ struct APIHandlers: Sendable {
         b.add(.get, "/v1/payment_intents/:id", .service) { r, c, _ in try await getIntent(r, c) }
         b.add(.post, "/v1/payment_intents/:id/cancel", .service) { r, c, _ in try await cancelIntent(r, c) }
         b.add(.get, "/v1/deposits", .service) { r, _, _ in try await listDeposits(r) }
+        b.add(.get, "/v1/deposits/:id", .service) { r, c, _ in try await getDeposit(r, c) }
         b.add(.post, "/v1/deposits/check", .operator) { r, c, _ in try await checkDeposit(r, c) }
         b.add(.get, "/v1/customers/:id/balances", .service) { r, c, _ in try await customerBalances(r, c) }
         b.add(.get, "/v1/events", .operator) { r, _, _ in try await listEvents(r) }
@@ -327,6 +328,7 @@ struct APIHandlers: Sendable {
             filter.status = s
         }
         filter.merchantOrderID = try q.string("merchant_order_id", maxLength: 128)
+        (filter.createdGTE, filter.createdLTE) = try q.createdRange()
         let (page, size) = try q.paging()
         try q.rejectUnknown()
         let result = try await store.paymentIntents(filter, page: page, pageSize: size)
@@ -357,9 +359,17 @@ struct APIHandlers: Sendable {
 
     func listEvents(_ r: Request) async throws -> Response {
         var q = try QueryParameters(r)
+        var filter = EventFilter()
+        if let type = try q.string("type", maxLength: 64) {
+            guard let t = EventType(rawValue: type) else {
+                throw APIError.invalid("type", "type must be one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            filter.type = t
+        }
+        (filter.createdGTE, filter.createdLTE) = try q.createdRange()
         let (page, size) = try q.paging()
         try q.rejectUnknown()
-        let result = try await store.events(page: page, pageSize: size)
+        let result = try await store.events(filter, page: page, pageSize: size)
         return try respond(ListBody(data: result.items.map(EventBody.init), page: page, pageSize: size, total: result.total))
     }
 
@@ -383,6 +393,18 @@ struct APIHandlers: Sendable {
             }
             filter.status = s
         }
+        if let network = try q.string("network", maxLength: 32) {
+            guard let id = NetworkID(rawValue: network) else { throw APIError.invalid("network", "unknown network '\(network)'") }
+            filter.network = id
+        }
+        if let hash = try q.string("tx_hash", maxLength: 128) {
+            // Each family writes its hashes one way; a hash typed in another case or prefix still finds its deposits.
+            let families = filter.network.map { [$0.family] } ?? ChainFamily.allCases
+            let forms = Array(Set(families.compactMap { ChainHash.transactionID(hash, family: $0) })).sorted()
+            guard !forms.isEmpty else { throw APIError.invalid("tx_hash", "tx_hash is not a transaction id") }
+            filter.txHashes = forms
+        }
+        (filter.createdGTE, filter.createdLTE) = try q.createdRange()
         let (page, size) = try q.paging()
         try q.rejectUnknown()
         let result = try await store.deposits(filter, page: page, pageSize: size)
@@ -391,6 +413,13 @@ struct APIHandlers: Sendable {
             items.append(DepositBody(d, decimals: try Self.decimals(d.assetID)))
         }
         return try respond(ListBody(data: items, page: page, pageSize: size, total: result.total))
+    }
+
+    func getDeposit(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+        try QueryParameters(r).rejectUnknown()
+        let id = try c.parameters.require("id")
+        guard let deposit = try await store.deposit(id: id) else { throw APIError.notFound("deposit \(id)", param: "id") }
+        return try respond(DepositBody(deposit, decimals: try Self.decimals(deposit.assetID)))
     }
 
     func getEvent(_ r: Request, _ c: APIRequestContext) async throws -> Response {

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Query parameters read strictly: known names only, typed, with paging defaults.
@@ -35,6 +36,26 @@ struct QueryParameters {
             throw APIError.invalid(name, "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
+    }
+
+    /// A time as RFC 3339 (`2026-12-05T10:00:00Z`) or unix seconds, in unix milliseconds.
+    mutating func time(_ name: String) throws -> Int64? {
+        guard let text = try string(name, maxLength: 40) else { return nil }
+        if text.allSatisfy({ $0.isASCII && $0.isNumber }), text.count <= 11, let seconds = Int64(text) { return seconds * 1000 }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+        throw APIError.invalid(name, "\(name) must be an RFC 3339 time (2026-12-05T10:00:00Z) or unix seconds")
+    }
+
+    /// `created_gte` and `created_lte`, refused when the range is empty.
+    mutating func createdRange() throws -> (gte: Int64?, lte: Int64?) {
+        let gte = try time("created_gte")
+        let lte = try time("created_lte")
+        if let gte, let lte, gte > lte { throw APIError.invalid("created_lte", "created_lte is before created_gte") }
+        return (gte, lte)
     }
 
     func rejectUnknown() throws {

@@ -127,7 +127,17 @@ extension SQLStore {
     }
 
     public func events(page: Int, pageSize: Int) async throws -> Page<OutboxEvent> {
-        try await self.page(from: "events", columns: "id, type, data, created_at", order: "seq", page: page, pageSize: pageSize) { r in
+        try await events(EventFilter(), page: page, pageSize: pageSize)
+    }
+
+    public func events(_ filter: EventFilter, page: Int, pageSize: Int) async throws -> Page<OutboxEvent> {
+        var where_ = SQLFilter()
+        where_.equal("type", filter.type?.rawValue)
+        where_.atLeast("created_at", filter.createdGTE)
+        where_.atMost("created_at", filter.createdLTE)
+        return try await self.page(
+            from: "events", columns: "id, type, data, created_at", filter: where_, order: "seq", page: page, pageSize: pageSize
+        ) { r in
             guard let type = EventType(rawValue: try r.text(1)) else { throw StoreError.corrupt("event type") }
             return OutboxEvent(id: try r.text(0), type: type, data: try r.text(2), createdAt: try r.int(3))
         }

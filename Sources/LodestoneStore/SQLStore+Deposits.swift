@@ -24,8 +24,18 @@ extension SQLStore {
         where_.equal("address", filter.address)
         where_.equal("asset_id", filter.assetID)
         where_.equal("status", filter.status?.rawValue)
+        where_.equal("network", filter.network?.rawValue)
+        where_.oneOf("tx_hash", filter.txHashes)
+        where_.atLeast("created_at", filter.createdGTE)
+        where_.atMost("created_at", filter.createdLTE)
         return try await self.page(
             from: "deposits", columns: Self.depositColumns, filter: where_, order: "created_at DESC, id DESC", page: page,
             pageSize: pageSize, decode: Self.deposit)
+    }
+
+    public func deposit(id: String) async throws -> Deposit? {
+        try await database.read { db in
+            try await db.query("SELECT \(Self.depositColumns) FROM deposits WHERE id = $1", [.text(id)]).first.map(Self.deposit)
+        }
     }
 }

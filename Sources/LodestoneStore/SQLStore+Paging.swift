@@ -12,6 +12,28 @@ struct SQLFilter {
         conditions.append("\(column) = $\(binds.count)")
     }
 
+    /// Adds `column IN (values)` when values are given.
+    mutating func oneOf(_ column: String, _ values: [String]?) {
+        guard let values, !values.isEmpty else { return }
+        let first = binds.count + 1
+        binds += values.map(SQLValue.text)
+        conditions.append("\(column) IN (" + (first..<(first + values.count)).map { "$\($0)" }.joined(separator: ", ") + ")")
+    }
+
+    /// Adds `column >= value` when a value is given.
+    mutating func atLeast(_ column: String, _ value: Int64?) {
+        guard let value else { return }
+        binds.append(.int(value))
+        conditions.append("\(column) >= $\(binds.count)")
+    }
+
+    /// Adds `column <= value` when a value is given.
+    mutating func atMost(_ column: String, _ value: Int64?) {
+        guard let value else { return }
+        binds.append(.int(value))
+        conditions.append("\(column) <= $\(binds.count)")
+    }
+
     var whereClause: String { conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ") }
 }
 

@@ -115,6 +115,8 @@ extension SQLStore {
         where_.equal("customer_id", filter.customerID)
         where_.equal("status", filter.status?.rawValue)
         where_.equal("merchant_order_id", filter.merchantOrderID)
+        where_.atLeast("created_at", filter.createdGTE)
+        where_.atMost("created_at", filter.createdLTE)
         return try await self.page(
             from: "payment_intents", columns: Self.intentColumns, filter: where_, order: "seq DESC",
             page: page, pageSize: pageSize, decode: Self.intent)

@@ -17,12 +17,28 @@ public struct PaymentIntentFilter: Sendable {
     public var status: PaymentIntentStatus?
     /// Merchant's order reference.
     public var merchantOrderID: String?
+    /// Created at or after (unix milliseconds).
+    public var createdGTE: Int64?
+    /// Created at or before (unix milliseconds).
+    public var createdLTE: Int64?
     /// An empty filter.
     public init(customerID: String? = nil, status: PaymentIntentStatus? = nil, merchantOrderID: String? = nil) {
         self.customerID = customerID
         self.status = status
         self.merchantOrderID = merchantOrderID
     }
+}
+
+/// Filter for event listings.
+public struct EventFilter: Sendable {
+    /// Event type.
+    public var type: EventType?
+    /// Created at or after (unix milliseconds).
+    public var createdGTE: Int64?
+    /// Created at or before (unix milliseconds).
+    public var createdLTE: Int64?
+    /// An empty filter.
+    public init(type: EventType? = nil) { self.type = type }
 }
 
 /// Filter for deposit listings.
@@ -35,6 +51,14 @@ public struct DepositFilter: Sendable {
     public var assetID: String?
     /// Status.
     public var status: DepositStatus?
+    /// Network id.
+    public var network: NetworkID?
+    /// Transaction hash in each form a chain may write it (any of them matches).
+    public var txHashes: [String]?
+    /// Recorded at or after (unix milliseconds).
+    public var createdGTE: Int64?
+    /// Recorded at or before (unix milliseconds).
+    public var createdLTE: Int64?
     /// An empty filter.
     public init(customerID: String? = nil, address: String? = nil, assetID: String? = nil, status: DepositStatus? = nil) {
         self.customerID = customerID
@@ -160,9 +184,13 @@ public protocol Store: Sendable {
     func balances(customerID: String) async throws -> [String: LedgerAmount]
     /// Outbox events, oldest first.
     func events(page: Int, pageSize: Int) async throws -> Page<OutboxEvent>
+    /// Events matching `filter`, oldest first.
+    func events(_ filter: EventFilter, page: Int, pageSize: Int) async throws -> Page<OutboxEvent>
 
     /// Deposits matching `filter`, newest first.
     func deposits(_ filter: DepositFilter, page: Int, pageSize: Int) async throws -> Page<Deposit>
+    /// A deposit by id.
+    func deposit(id: String) async throws -> Deposit?
 
     /// Registers a webhook endpoint.
     func createWebhookEndpoint(url: String, events: [EventType], secret: String, now: Int64) async throws -> WebhookEndpoint
