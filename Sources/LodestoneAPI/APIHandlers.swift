@@ -24,12 +24,15 @@ struct APIHandlers: Sendable {
         b.add(.post, "/v1/customers", .service) { r, c, _ in try await createCustomer(r, c) }
         b.add(.get, "/v1/customers", .service) { r, _, _ in try await listCustomers(r) }
         b.add(.get, "/v1/customers/:id", .service) { r, c, _ in try await getCustomer(r, c) }
+        b.add(.patch, "/v1/customers/:id", .service) { r, c, k in try await patchCustomer(r, c, k) }
+        b.add(.delete, "/v1/customers/:id", .service) { r, c, k in try await archiveCustomer(r, c, k) }
         b.add(.post, "/v1/customers/:id/addresses", .service) { r, c, _ in try await issueAddress(r, c) }
         b.add(.get, "/v1/customers/:id/addresses", .service) { r, c, _ in try await customerAddresses(r, c) }
         b.add(.get, "/v1/addresses/:address", .service) { r, c, _ in try await addressOwner(r, c) }
         b.add(.post, "/v1/payment_intents", .service) { r, c, _ in try await createIntent(r, c) }
         b.add(.get, "/v1/payment_intents", .service) { r, _, _ in try await listIntents(r) }
         b.add(.get, "/v1/payment_intents/:id", .service) { r, c, _ in try await getIntent(r, c) }
+        b.add(.patch, "/v1/payment_intents/:id", .service) { r, c, k in try await patchIntent(r, c, k) }
         b.add(.post, "/v1/payment_intents/:id/cancel", .service) { r, c, _ in try await cancelIntent(r, c) }
         b.add(.get, "/v1/deposits", .service) { r, _, _ in try await listDeposits(r) }
         b.add(.get, "/v1/deposits/:id", .service) { r, c, _ in try await getDeposit(r, c) }
@@ -177,9 +180,10 @@ struct APIHandlers: Sendable {
 
     func listCustomers(_ r: Request) async throws -> Response {
         var q = try QueryParameters(r)
+        let includeArchived = try q.bool("include_archived") ?? false
         let (page, size) = try q.paging()
         try q.rejectUnknown()
-        let result = try await store.customers(page: page, pageSize: size)
+        let result = try await store.customers(includeArchived: includeArchived, page: page, pageSize: size)
         return try respond(ListBody(data: result.items.map(CustomerBody.init), page: page, pageSize: size, total: result.total))
     }
 
@@ -200,6 +204,7 @@ struct APIHandlers: Sendable {
         let network = try deps.enabledNetwork(try body.requiredString("network", maxLength: 32), param: "network")
         try body.rejectUnknownFields()
         let customer = try await existingCustomer(c)
+        try Self.refuseArchived(customer)
         let (address, created) = try await issue(customerID: customer.id, network: network, logger: c.logger)
         return try respond(created ? .created : .ok, AddressBody(address, watched: watchedAddress(address)))
     }
@@ -285,6 +290,7 @@ struct APIHandlers: Sendable {
         }
         guard amount > .zero else { throw APIError.invalid("amount", "amount must be greater than zero") }
         let now = deps.now()
+        if let customer = try await store.customer(id: customerID) { try Self.refuseArchived(customer) }
         // Issuing (or finding) the deposit address also proves the customer exists.
         let address: CustomerAddress
         do {

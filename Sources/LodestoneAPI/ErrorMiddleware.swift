@@ -34,6 +34,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .idempotencyMismatch:
             return APIError(.conflict, "idempotency_mismatch", error.description, param: "Idempotency-Key")
         case .invalidState(let why): return APIError(.conflict, "invalid_state", why)
+        case .refused(let field, let why): return .invalid(field, why)
         case .scanCursorMoved: return APIError(.conflict, "invalid_state", error.description)
         case .addressPoolEmpty(let network):
             context.logger.critical("address pool empty: no address can be issued", metadata: ["network": "\(network)"])

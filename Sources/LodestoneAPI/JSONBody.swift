@@ -54,6 +54,29 @@ struct JSONBody {
         self.prefix = prefix
     }
 
+    /// A time: unix seconds (an integer) or RFC 3339 text; in unix milliseconds. `null` counts as absent.
+    mutating func time(_ name: String) throws -> Int64? {
+        seen.insert(name)
+        let problem = APIError.invalid(prefix + name, "\(prefix + name) must be unix seconds or an RFC 3339 time (2026-12-05T10:00:00Z)")
+        switch fields[name] {
+        case nil, .null?: return nil
+        case .int(let seconds)?:
+            guard (1...Int64(Int32.max) * 4).contains(seconds) else { throw problem }
+            return seconds * 1000
+        case .string(let text)?:
+            let whole = ISO8601DateFormatter()
+            whole.formatOptions = [.withInternetDateTime]
+            let fractional = ISO8601DateFormatter()
+            fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            guard text.count <= 40, let date = whole.date(from: text) ?? fractional.date(from: text) else { throw problem }
+            return Int64((date.timeIntervalSince1970 * 1000).rounded())
+        default: throw problem
+        }
+    }
+
+    /// Whether the body names `name` at all (`null` included): a PATCH keeps what it does not name.
+    func names(_ name: String) -> Bool { fields[name] != nil }
+
     /// A string field; `null` counts as absent.
     mutating func string(_ name: String, maxLength: Int = 256) throws -> String? {
         seen.insert(name)

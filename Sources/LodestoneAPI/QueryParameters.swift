@@ -38,6 +38,16 @@ struct QueryParameters {
         return value
     }
 
+    /// `true` or `false`.
+    mutating func bool(_ name: String) throws -> Bool? {
+        guard let text = try string(name, maxLength: 5) else { return nil }
+        switch text {
+        case "true": return true
+        case "false": return false
+        default: throw APIError.invalid(name, "\(name) must be true or false")
+        }
+    }
+
     /// A time as RFC 3339 (`2026-12-05T10:00:00Z`) or unix seconds, in unix milliseconds.
     mutating func time(_ name: String) throws -> Int64? {
         guard let text = try string(name, maxLength: 40) else { return nil }

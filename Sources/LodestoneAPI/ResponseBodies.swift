@@ -133,6 +133,7 @@ struct CustomerBody: ResponseEncodable {
     let email: String?
     let metadata: JSONValue?
     let created: String
+    let archivedAt: String?
 
     init(_ c: Customer) {
         id = c.id
@@ -140,6 +141,7 @@ struct CustomerBody: ResponseEncodable {
         email = c.email
         metadata = metadataValue(c.metadata)
         created = rfc3339(c.createdAt)
+        archivedAt = c.archivedAt.map(rfc3339)
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -149,9 +151,12 @@ struct CustomerBody: ResponseEncodable {
         try c.encode(email, forKey: .email)
         try c.encode(metadata ?? .null, forKey: .metadata)
         try c.encode(created, forKey: .created)
+        try c.encode(archivedAt != nil, forKey: .archived)
+        try c.encode(archivedAt, forKey: .archivedAt)
     }
     enum CodingKeys: String, CodingKey {
-        case id, email, metadata, created
+        case id, email, metadata, created, archived
+        case archivedAt = "archived_at"
         case externalID = "external_id"
     }
 }

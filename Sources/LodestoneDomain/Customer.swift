@@ -12,15 +12,41 @@ public struct Customer: Sendable, Hashable {
     public let derivationIndex: UInt32?
     /// Creation time, unix milliseconds.
     public let createdAt: Int64
+    /// When the merchant archived it (its addresses stay watched and money is still credited).
+    public let archivedAt: Int64?
 
     /// A customer record.
-    public init(id: String, externalID: String?, email: String?, metadata: String?, derivationIndex: UInt32?, createdAt: Int64) {
+    public init(
+        id: String, externalID: String?, email: String?, metadata: String?, derivationIndex: UInt32?, createdAt: Int64, archivedAt: Int64? = nil
+    ) {
         self.id = id
         self.externalID = externalID
         self.email = email
         self.metadata = metadata
         self.derivationIndex = derivationIndex
         self.createdAt = createdAt
+        self.archivedAt = archivedAt
+    }
+}
+
+/// What a `PATCH` changes on a customer: nil keeps a field, `.some(nil)` clears it.
+public struct CustomerChange: Sendable, Equatable {
+    public var externalID: String??
+    public var email: String??
+    public var metadata: String??
+
+    /// No change.
+    public init(externalID: String?? = nil, email: String?? = nil, metadata: String?? = nil) {
+        self.externalID = externalID
+        self.email = email
+        self.metadata = metadata
+    }
+
+    /// The customer with the change applied.
+    public func applied(to c: Customer) -> Customer {
+        Customer(
+            id: c.id, externalID: externalID ?? c.externalID, email: email ?? c.email, metadata: metadata ?? c.metadata,
+            derivationIndex: c.derivationIndex, createdAt: c.createdAt, archivedAt: c.archivedAt)
     }
 }
 

@@ -348,5 +348,9 @@ enum Migrations {
             )
             """,
         ]),
+        // A merchant archives a customer: kept, its addresses watched, listed only on request.
+        (13, "archived customers", [
+            "ALTER TABLE customers ADD COLUMN archived_at BIGINT",
+        ]),
     ]
 }

@@ -1,14 +1,15 @@
+import Foundation
 import LodestoneCore
 public import LodestoneDomain
 
 extension SQLStore {
-    static let customerColumns = "id, external_id, email, metadata, derivation_index, created_at"
+    static let customerColumns = "id, external_id, email, metadata, derivation_index, created_at, archived_at"
 
     static func customer(_ row: SQLRow) throws -> Customer {
         Customer(
             id: try row.text(0), externalID: try row.optionalText(1), email: try row.optionalText(2),
             metadata: try row.optionalText(3), derivationIndex: try row.optionalInt(4).map { UInt32($0) },
-            createdAt: try row.int(5))
+            createdAt: try row.int(5), archivedAt: try row.optionalInt(6))
     }
 
     public func createCustomer(externalID: String?, email: String?, metadata: String?, now: Int64) async throws -> Customer {
@@ -20,7 +21,7 @@ extension SQLStore {
                     if let row = taken.first { throw StoreError.conflict(field: "external_id", existingID: try row.text(0)) }
                 }
                 _ = try await db.query(
-                    "INSERT INTO customers (\(Self.customerColumns)) VALUES ($1, $2, $3, $4, NULL, $5)",
+                    "INSERT INTO customers (id, external_id, email, metadata, derivation_index, created_at) VALUES ($1, $2, $3, $4, NULL, $5)",
                     [.text(id), externalID.sql, email.sql, metadata.sql, .int(now)])
             }
         } catch StoreError.backend(let why) {
@@ -47,8 +48,84 @@ extension SQLStore {
     }
 
     public func customers(page: Int, pageSize: Int) async throws -> Page<Customer> {
-        try await self.page(
-            from: "customers", columns: Self.customerColumns, order: "created_at, id", page: page, pageSize: pageSize,
+        try await customers(includeArchived: false, page: page, pageSize: pageSize)
+    }
+
+    public func customers(includeArchived: Bool, page: Int, pageSize: Int) async throws -> Page<Customer> {
+        var filter = SQLFilter()
+        if !includeArchived { filter.condition("archived_at IS NULL") }
+        return try await self.page(
+            from: "customers", columns: Self.customerColumns, filter: filter, order: "created_at, id", page: page, pageSize: pageSize,
             decode: Self.customer)
+    }
+
+    public func updateCustomer(id: String, _ change: CustomerChange, actor: String, now: Int64) async throws -> Customer {
+        let lock = database.dialect.forUpdate
+        do {
+            return try await database.transaction { db in
+                guard let before = try await db.query("SELECT \(Self.customerColumns) FROM customers WHERE id = $1\(lock)", [.text(id)])
+                    .first.map(Self.customer)
+                else { throw StoreError.notFound("customer \(id)") }
+                let after = change.applied(to: before)
+                guard after != before else { return before }
+                if let externalID = after.externalID, externalID != before.externalID {
+                    let taken = try await db.query("SELECT id FROM customers WHERE external_id = $1", [.text(externalID)])
+                    if let row = taken.first { throw StoreError.conflict(field: "external_id", existingID: try row.text(0)) }
+                }
+                _ = try await db.query(
+                    "UPDATE customers SET external_id = $1, email = $2, metadata = $3 WHERE id = $4",
+                    [after.externalID.sql, after.email.sql, after.metadata.sql, .text(id)])
+                try await Self.insertAudit(
+                    AuditEvent(
+                        id: ResourceID.make("aud"), actor: actor, action: "customer.updated", target: id, oldValue: try Self.auditText(before),
+                        newValue: try Self.auditText(after), createdAt: now), db)
+                return after
+            }
+        } catch StoreError.backend(let why) {
+            // A concurrent change took the external id first.
+            if case let wanted?? = change.externalID, let existing = try await customerID(externalID: wanted), existing != id {
+                throw StoreError.conflict(field: "external_id", existingID: existing)
+            }
+            throw StoreError.backend(why)
+        }
+    }
+
+    public func archiveCustomer(id: String, actor: String, now: Int64) async throws -> Customer {
+        let lock = database.dialect.forUpdate
+        return try await database.transaction { db in
+            guard let before = try await db.query("SELECT \(Self.customerColumns) FROM customers WHERE id = $1\(lock)", [.text(id)])
+                .first.map(Self.customer)
+            else { throw StoreError.notFound("customer \(id)") }
+            guard before.archivedAt == nil else { return before }
+            _ = try await db.query("UPDATE customers SET archived_at = $1 WHERE id = $2", [.int(now), .text(id)])
+            try await Self.insertAudit(
+                AuditEvent(id: ResourceID.make("aud"), actor: actor, action: "customer.archived", target: id, oldValue: nil, newValue: nil, createdAt: now),
+                db)
+            return Customer(
+                id: before.id, externalID: before.externalID, email: before.email, metadata: before.metadata,
+                derivationIndex: before.derivationIndex, createdAt: before.createdAt, archivedAt: now)
+        }
+    }
+
+    /// The fields a merchant may change, as the audit log keeps them (encoded, never assembled).
+    static func auditText(_ c: Customer) throws -> String {
+        struct Fields: Encodable {
+            let externalID: String?
+            let email: String?
+            let metadata: String?
+            enum CodingKeys: String, CodingKey {
+                case email, metadata
+                case externalID = "external_id"
+            }
+            func encode(to encoder: any Encoder) throws {
+                var k = encoder.container(keyedBy: CodingKeys.self)
+                try k.encode(externalID, forKey: .externalID)
+                try k.encode(email, forKey: .email)
+                try k.encode(metadata, forKey: .metadata)
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(Fields(externalID: c.externalID, email: c.email, metadata: c.metadata)), as: UTF8.self)
     }
 }

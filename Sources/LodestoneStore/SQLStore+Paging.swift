@@ -12,6 +12,9 @@ struct SQLFilter {
         conditions.append("\(column) = $\(binds.count)")
     }
 
+    /// Adds a fixed condition (no values).
+    mutating func condition(_ sql: String) { conditions.append(sql) }
+
     /// Adds `column IN (values)` when values are given.
     mutating func oneOf(_ column: String, _ values: [String]?) {
         guard let values, !values.isEmpty else { return }

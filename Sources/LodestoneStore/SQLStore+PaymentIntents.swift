@@ -1,3 +1,4 @@
+import Foundation
 import LodestoneCore
 public import LodestoneDomain
 
@@ -159,5 +160,53 @@ extension SQLStore {
             }
         }
         return expired
+    }
+
+    public func updatePaymentIntent(id: String, _ change: PaymentIntentChange, actor: String, now: Int64) async throws -> PaymentIntent {
+        let lock = database.dialect.forUpdate
+        return try await database.transaction { db in
+            guard let before = try await db.query("SELECT \(Self.intentColumns) FROM payment_intents WHERE id = $1\(lock)", [.text(id)])
+                .first.map(Self.intent)
+            else { throw StoreError.notFound("payment intent \(id)") }
+            switch change.refusal(for: before, now: now) {
+            case .state(let why)?: throw StoreError.invalidState(why)
+            case .value(let field, let why)?: throw StoreError.refused(field: field, why)
+            case nil: break
+            }
+            let after = change.applied(to: before)
+            guard after.merchantOrderID != before.merchantOrderID || after.metadata != before.metadata || after.expiresAt != before.expiresAt
+            else { return before }
+            _ = try await db.query(
+                "UPDATE payment_intents SET merchant_order_id = $1, metadata = $2, expires_at = $3 WHERE id = $4",
+                [after.merchantOrderID.sql, after.metadata.sql, .int(after.expiresAt), .text(id)])
+            try await Self.insertAudit(
+                AuditEvent(
+                    id: ResourceID.make("aud"), actor: actor, action: "payment_intent.updated", target: id,
+                    oldValue: try Self.auditText(before), newValue: try Self.auditText(after), createdAt: now), db)
+            return after
+        }
+    }
+
+    /// The fields a merchant may change, as the audit log keeps them (encoded, never assembled).
+    static func auditText(_ i: PaymentIntent) throws -> String {
+        struct Fields: Encodable {
+            let merchantOrderID: String?
+            let metadata: String?
+            let expiresAt: Int64
+            enum CodingKeys: String, CodingKey {
+                case metadata
+                case merchantOrderID = "merchant_order_id", expiresAt = "expires_at"
+            }
+            func encode(to encoder: any Encoder) throws {
+                var k = encoder.container(keyedBy: CodingKeys.self)
+                try k.encode(merchantOrderID, forKey: .merchantOrderID)
+                try k.encode(metadata, forKey: .metadata)
+                try k.encode(expiresAt, forKey: .expiresAt)
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(
+            decoding: try encoder.encode(Fields(merchantOrderID: i.merchantOrderID, metadata: i.metadata, expiresAt: i.expiresAt)), as: UTF8.self)
     }
 }

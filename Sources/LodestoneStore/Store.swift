@@ -121,6 +121,12 @@ public protocol Store: Sendable {
     func customer(id: String) async throws -> Customer?
     /// Customers, oldest first.
     func customers(page: Int, pageSize: Int) async throws -> Page<Customer>
+    /// Customers, oldest first; archived ones only when asked for.
+    func customers(includeArchived: Bool, page: Int, pageSize: Int) async throws -> Page<Customer>
+    /// Changes a customer's external id, email or metadata (audited); `conflict` on a taken external id.
+    func updateCustomer(id: String, _ change: CustomerChange, actor: String, now: Int64) async throws -> Customer
+    /// Archives a customer (audited; a repeat changes nothing): it stays, with its addresses watched.
+    func archiveCustomer(id: String, actor: String, now: Int64) async throws -> Customer
 
     /// The customer's address on `network`, creating it (and the customer's HD index) on first use.
     /// Returns the address and whether this call created it.
@@ -140,6 +146,9 @@ public protocol Store: Sendable {
     func createPaymentIntent(_ new: NewPaymentIntent, now: Int64) async throws -> (PaymentIntent, created: Bool)
     /// An intent by id.
     func paymentIntent(id: String) async throws -> PaymentIntent?
+    /// Changes an intent's metadata, merchant order id or (while unpaid) expiry, audited;
+    /// `refused` naming the field when the change is not allowed.
+    func updatePaymentIntent(id: String, _ change: PaymentIntentChange, actor: String, now: Int64) async throws -> PaymentIntent
     /// Intents matching `filter`, newest first.
     func paymentIntents(_ filter: PaymentIntentFilter, page: Int, pageSize: Int) async throws -> Page<PaymentIntent>
     /// Cancels an open intent; `invalidState` once it has succeeded or expired.

@@ -19,6 +19,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case scanCursorMoved(String)
     /// A network issues addresses from an imported pool and none is left.
     case addressPoolEmpty(String)
+    /// A change the record's rules do not allow; names the field.
+    case refused(field: String, String)
 
     public var description: String {
         switch self {
@@ -29,6 +31,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the \(network) address pool is empty: import more with `lodestone pool import --network \(network) FILE`"
         case .idempotencyMismatch: return "Idempotency-Key was used with a different request"
         case .invalidState(let why): return why
+        case .refused(let field, let why): return "\(field): \(why)"
         case .corrupt(let why): return "stored data is corrupt: \(why)"
         case .badURL(let why): return "invalid database URL: \(why)"
         case .backend(let why): return "database error: \(why)"

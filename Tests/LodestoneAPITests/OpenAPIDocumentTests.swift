@@ -23,7 +23,7 @@ import Yams
             let served = Set(h.routes)
             #expect(served.subtracting(documented).isEmpty, "undocumented: \(served.subtracting(documented))")
             #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served))")
-            #expect(served.count == 30)
+            #expect(served.count == 33)
         }
     }
 
