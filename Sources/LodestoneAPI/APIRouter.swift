@@ -93,7 +93,10 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as any HTTPResponseError where error.status == .notFound {
             let segments = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
-            let allowed = routes.filter { Self.matches($0.path, segments) }.map(\.method)
+            // A literal segment outranks a parameter: /v1/deposits/check is not /v1/deposits/{id}.
+            let matching = routes.filter { Self.matches($0.path, segments) }
+            let best = matching.map { Self.literals($0.path) }.max() ?? 0
+            let allowed = matching.filter { Self.literals($0.path) == best }.map(\.method)
             guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else { throw error }
             var refusal = APIError(
                 .methodNotAllowed, "method_not_allowed",
@@ -102,6 +105,8 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
             throw refusal
         }
     }
+
+    static func literals(_ template: String) -> Int { template.split(separator: "/").filter { !$0.hasPrefix("{") }.count }
 
     static func matches(_ template: String, _ segments: [Substring]) -> Bool {
         let parts = template.split(separator: "/", omittingEmptySubsequences: false)

@@ -99,6 +99,9 @@ import Testing
             #expect(checker.asked.withLock { $0.isEmpty })
             let service = try await client.call(.post, "/v1/deposits/check", key: h.serviceKey, json: #"{"network":"ethereum","tx_hash":"\#(Self.hash)"}"#)
             #expect(service.status == .forbidden, "operators only")
+            // The literal route wins over /v1/deposits/{id}: only POST is allowed here.
+            let get = try await client.call(.get, "/v1/deposits/check", key: h.operatorKey)
+            #expect(get.status == .methodNotAllowed && get.headers[.allow] == "POST", "\(get.status) \(get.text)")
         }
     }
 
