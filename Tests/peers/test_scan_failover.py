@@ -17,10 +17,13 @@ networks:
 
 
 def scanned(instance):
+    """The height this instance's own scan reached; None while it stands by (a standby shows the
+    shared cursor with `lease: standby`) or cannot be asked."""
     try:
-        return next(n["scanned_height"] for n in instance.get("/v1/networks")["data"] if n["id"] == "ethereum")
+        network = next(n for n in instance.get("/v1/networks")["data"] if n["id"] == "ethereum")
     except Exception:
         return None
+    return network["scanned_height"] if network["lease"] == "held" else None
 
 
 def wait_for(what, check, seconds=60):
@@ -53,6 +56,8 @@ def test_one_instance_scans_and_another_takes_over(tmp_path):
             node.mine(2)
             wait_for("the holder at the head", lambda: scanned(holder) == node.head_number())
             assert scanned(standby) is None, "the standby never scans while the lease is held"
+            shown = next(n for n in standby.get("/v1/networks")["data"] if n["id"] == "ethereum")
+            assert shown["lease"] == "standby" and shown["head_height"] is None, shown
 
             # SIGKILL: nothing is given up; the standby scans once the lease (10 s) has run out.
             holder.kill()
