@@ -181,10 +181,11 @@ struct APIHandlers: Sendable {
     func listCustomers(_ r: Request) async throws -> Response {
         var q = try QueryParameters(r)
         let includeArchived = try q.bool("include_archived") ?? false
-        let (page, size) = try q.paging()
+        let listing = try q.listing()
         try q.rejectUnknown()
-        let result = try await store.customers(includeArchived: includeArchived, page: page, pageSize: size)
-        return try respond(ListBody(data: result.items.map(CustomerBody.init), page: page, pageSize: size, total: result.total))
+        return try await list(
+            listing, what: "customer", page: { try await store.customers(includeArchived: includeArchived, page: $0, pageSize: $1) },
+            cursor: { try await store.customers(includeArchived: includeArchived, from: $0, pageSize: $1) }, item: { CustomerBody($0) })
     }
 
     func existingCustomer(_ c: APIRequestContext) async throws -> Customer {
@@ -335,12 +336,11 @@ struct APIHandlers: Sendable {
         }
         filter.merchantOrderID = try q.string("merchant_order_id", maxLength: 128)
         (filter.createdGTE, filter.createdLTE) = try q.createdRange()
-        let (page, size) = try q.paging()
+        let listing = try q.listing()
         try q.rejectUnknown()
-        let result = try await store.paymentIntents(filter, page: page, pageSize: size)
-        var items: [PaymentIntentBody] = []
-        for intent in result.items { items.append(try await intentBody(intent)) }
-        return try respond(ListBody(data: items, page: page, pageSize: size, total: result.total))
+        return try await list(
+            listing, what: "payment intent", page: { try await store.paymentIntents(filter, page: $0, pageSize: $1) },
+            cursor: { try await store.paymentIntents(filter, from: $0, pageSize: $1) }, item: { try await intentBody($0) })
     }
 
     func cancelIntent(_ r: Request, _ c: APIRequestContext) async throws -> Response {
@@ -373,10 +373,11 @@ struct APIHandlers: Sendable {
             filter.type = t
         }
         (filter.createdGTE, filter.createdLTE) = try q.createdRange()
-        let (page, size) = try q.paging()
+        let listing = try q.listing()
         try q.rejectUnknown()
-        let result = try await store.events(filter, page: page, pageSize: size)
-        return try respond(ListBody(data: result.items.map(EventBody.init), page: page, pageSize: size, total: result.total))
+        return try await list(
+            listing, what: "event", page: { try await store.events(filter, page: $0, pageSize: $1) },
+            cursor: { try await store.events(filter, from: $0, pageSize: $1) }, item: { EventBody($0) })
     }
 
     func listDeposits(_ r: Request) async throws -> Response {
@@ -411,14 +412,11 @@ struct APIHandlers: Sendable {
             filter.txHashes = forms
         }
         (filter.createdGTE, filter.createdLTE) = try q.createdRange()
-        let (page, size) = try q.paging()
+        let listing = try q.listing()
         try q.rejectUnknown()
-        let result = try await store.deposits(filter, page: page, pageSize: size)
-        var items: [DepositBody] = []
-        for d in result.items {
-            items.append(DepositBody(d, decimals: try Self.decimals(d.assetID)))
-        }
-        return try respond(ListBody(data: items, page: page, pageSize: size, total: result.total))
+        return try await list(
+            listing, what: "deposit", page: { try await store.deposits(filter, page: $0, pageSize: $1) },
+            cursor: { try await store.deposits(filter, from: $0, pageSize: $1) }, item: { DepositBody($0, decimals: try Self.decimals($0.assetID)) })
     }
 
     func getDeposit(_ r: Request, _ c: APIRequestContext) async throws -> Response {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LodestoneStore
 
 /// Query parameters read strictly: known names only, typed, with paging defaults.
 struct QueryParameters {
@@ -23,6 +24,25 @@ struct QueryParameters {
             throw APIError.invalid(name, "\(name) must be 1 to \(maxLength) characters")
         }
         return value
+    }
+
+    /// How a listing is asked for: a page number, or a cursor (`starting_after` / `ending_before`).
+    enum Listing {
+        case page(Int, size: Int)
+        case cursor(PageCursor, size: Int)
+    }
+
+    /// `page`/`page_size`, or `starting_after`/`ending_before` with `page_size`; never both ways.
+    mutating func listing() throws -> Listing {
+        let after = try string("starting_after", maxLength: 64)
+        let before = try string("ending_before", maxLength: 64)
+        let (page, size) = try paging()
+        if after != nil, before != nil { throw APIError.invalid("ending_before", "give starting_after or ending_before, not both") }
+        if let cursor = after.map(PageCursor.after) ?? before.map(PageCursor.before) {
+            if values["page"] != nil { throw APIError.invalid("page", "page does not go with a cursor (starting_after, ending_before)") }
+            return .cursor(cursor, size: size)
+        }
+        return .page(page, size: size)
     }
 
     /// `page` (from 1) and `page_size` (1…100, default 20).

@@ -295,9 +295,32 @@ struct ListBody<Item: Encodable & Sendable>: ResponseEncodable {
     let page: Int
     let pageSize: Int
     let total: Int
+    var hasMore: Bool { page * pageSize < total }
     enum CodingKeys: String, CodingKey {
         case data, page, total
         case pageSize = "page_size"
+        case hasMore = "has_more"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(data, forKey: .data)
+        try c.encode(page, forKey: .page)
+        try c.encode(pageSize, forKey: .pageSize)
+        try c.encode(total, forKey: .total)
+        try c.encode(hasMore, forKey: .hasMore)
+    }
+}
+
+/// A cursor page: `{data, page_size, has_more}`, no total (nothing is counted).
+struct CursorListBody<Item: Encodable & Sendable>: ResponseEncodable {
+    let data: [Item]
+    let pageSize: Int
+    let hasMore: Bool
+    enum CodingKeys: String, CodingKey {
+        case data
+        case pageSize = "page_size"
+        case hasMore = "has_more"
     }
 }
 

@@ -131,15 +131,27 @@ extension SQLStore {
     }
 
     public func events(_ filter: EventFilter, page: Int, pageSize: Int) async throws -> Page<OutboxEvent> {
+        try await self.page(
+            from: "events", columns: "id, type, data, created_at", filter: Self.sqlFilter(filter), order: "seq", page: page, pageSize: pageSize,
+            decode: Self.outboxEvent)
+    }
+
+    public func events(_ filter: EventFilter, from cursor: PageCursor, pageSize: Int) async throws -> CursorPage<OutboxEvent>? {
+        try await cursorPage(
+            from: "events", columns: "id, type, data, created_at", filter: Self.sqlFilter(filter), order: [.int("seq")], descending: false,
+            cursor: cursor, pageSize: pageSize, decode: Self.outboxEvent)
+    }
+
+    static func sqlFilter(_ filter: EventFilter) -> SQLFilter {
         var where_ = SQLFilter()
         where_.equal("type", filter.type?.rawValue)
         where_.atLeast("created_at", filter.createdGTE)
         where_.atMost("created_at", filter.createdLTE)
-        return try await self.page(
-            from: "events", columns: "id, type, data, created_at", filter: where_, order: "seq", page: page, pageSize: pageSize
-        ) { r in
-            guard let type = EventType(rawValue: try r.text(1)) else { throw StoreError.corrupt("event type") }
-            return OutboxEvent(id: try r.text(0), type: type, data: try r.text(2), createdAt: try r.int(3))
-        }
+        return where_
+    }
+
+    static func outboxEvent(_ r: SQLRow) throws -> OutboxEvent {
+        guard let type = EventType(rawValue: try r.text(1)) else { throw StoreError.corrupt("event type") }
+        return OutboxEvent(id: try r.text(0), type: type, data: try r.text(2), createdAt: try r.int(3))
     }
 }

@@ -51,6 +51,14 @@ extension SQLStore {
         try await customers(includeArchived: false, page: page, pageSize: pageSize)
     }
 
+    public func customers(includeArchived: Bool, from cursor: PageCursor, pageSize: Int) async throws -> CursorPage<Customer>? {
+        var filter = SQLFilter()
+        if !includeArchived { filter.condition("archived_at IS NULL") }
+        return try await cursorPage(
+            from: "customers", columns: Self.customerColumns, filter: filter, order: [.int("created_at"), .text("id")], descending: false,
+            cursor: cursor, pageSize: pageSize, decode: Self.customer)
+    }
+
     public func customers(includeArchived: Bool, page: Int, pageSize: Int) async throws -> Page<Customer> {
         var filter = SQLFilter()
         if !includeArchived { filter.condition("archived_at IS NULL") }

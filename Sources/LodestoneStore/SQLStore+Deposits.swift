@@ -19,6 +19,18 @@ extension SQLStore {
     }
 
     public func deposits(_ filter: DepositFilter, page: Int, pageSize: Int) async throws -> Page<Deposit> {
+        try await self.page(
+            from: "deposits", columns: Self.depositColumns, filter: Self.sqlFilter(filter), order: "created_at DESC, id DESC", page: page,
+            pageSize: pageSize, decode: Self.deposit)
+    }
+
+    public func deposits(_ filter: DepositFilter, from cursor: PageCursor, pageSize: Int) async throws -> CursorPage<Deposit>? {
+        try await cursorPage(
+            from: "deposits", columns: Self.depositColumns, filter: Self.sqlFilter(filter), order: [.int("created_at"), .text("id")],
+            descending: true, cursor: cursor, pageSize: pageSize, decode: Self.deposit)
+    }
+
+    static func sqlFilter(_ filter: DepositFilter) -> SQLFilter {
         var where_ = SQLFilter()
         where_.equal("customer_id", filter.customerID)
         where_.equal("address", filter.address)
@@ -28,9 +40,7 @@ extension SQLStore {
         where_.oneOf("tx_hash", filter.txHashes)
         where_.atLeast("created_at", filter.createdGTE)
         where_.atMost("created_at", filter.createdLTE)
-        return try await self.page(
-            from: "deposits", columns: Self.depositColumns, filter: where_, order: "created_at DESC, id DESC", page: page,
-            pageSize: pageSize, decode: Self.deposit)
+        return where_
     }
 
     public func deposit(id: String) async throws -> Deposit? {

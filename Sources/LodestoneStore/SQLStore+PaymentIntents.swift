@@ -112,15 +112,25 @@ extension SQLStore {
     }
 
     public func paymentIntents(_ filter: PaymentIntentFilter, page: Int, pageSize: Int) async throws -> Page<PaymentIntent> {
+        try await self.page(
+            from: "payment_intents", columns: Self.intentColumns, filter: Self.sqlFilter(filter), order: "seq DESC",
+            page: page, pageSize: pageSize, decode: Self.intent)
+    }
+
+    public func paymentIntents(_ filter: PaymentIntentFilter, from cursor: PageCursor, pageSize: Int) async throws -> CursorPage<PaymentIntent>? {
+        try await cursorPage(
+            from: "payment_intents", columns: Self.intentColumns, filter: Self.sqlFilter(filter), order: [.int("seq")], descending: true,
+            cursor: cursor, pageSize: pageSize, decode: Self.intent)
+    }
+
+    static func sqlFilter(_ filter: PaymentIntentFilter) -> SQLFilter {
         var where_ = SQLFilter()
         where_.equal("customer_id", filter.customerID)
         where_.equal("status", filter.status?.rawValue)
         where_.equal("merchant_order_id", filter.merchantOrderID)
         where_.atLeast("created_at", filter.createdGTE)
         where_.atMost("created_at", filter.createdLTE)
-        return try await self.page(
-            from: "payment_intents", columns: Self.intentColumns, filter: where_, order: "seq DESC",
-            page: page, pageSize: pageSize, decode: Self.intent)
+        return where_
     }
 
     public func cancelPaymentIntent(id: String, now: Int64) async throws -> PaymentIntent {

@@ -9,6 +9,22 @@ public struct Page<T: Sendable>: Sendable {
     public let total: Int
 }
 
+/// Where a cursor page starts: after an item (the next page) or before one (the previous page).
+public enum PageCursor: Sendable, Equatable {
+    /// Items after this id, in listing order.
+    case after(String)
+    /// Items before this id, in listing order.
+    case before(String)
+}
+
+/// One page of a cursor listing: no total is counted, so millions of rows cost the same as ten.
+public struct CursorPage<T: Sendable>: Sendable {
+    /// Items on this page, in listing order.
+    public let items: [T]
+    /// Whether more items follow in the direction asked.
+    public let hasMore: Bool
+}
+
 /// Filter for payment intent listings.
 public struct PaymentIntentFilter: Sendable {
     /// Owner.
@@ -123,6 +139,8 @@ public protocol Store: Sendable {
     func customers(page: Int, pageSize: Int) async throws -> Page<Customer>
     /// Customers, oldest first; archived ones only when asked for.
     func customers(includeArchived: Bool, page: Int, pageSize: Int) async throws -> Page<Customer>
+    /// Customers from a cursor, oldest first; nil when the cursor's customer does not exist.
+    func customers(includeArchived: Bool, from cursor: PageCursor, pageSize: Int) async throws -> CursorPage<Customer>?
     /// Changes a customer's external id, email or metadata (audited); `conflict` on a taken external id.
     func updateCustomer(id: String, _ change: CustomerChange, actor: String, now: Int64) async throws -> Customer
     /// Archives a customer (audited; a repeat changes nothing): it stays, with its addresses watched.
@@ -151,6 +169,8 @@ public protocol Store: Sendable {
     func updatePaymentIntent(id: String, _ change: PaymentIntentChange, actor: String, now: Int64) async throws -> PaymentIntent
     /// Intents matching `filter`, newest first.
     func paymentIntents(_ filter: PaymentIntentFilter, page: Int, pageSize: Int) async throws -> Page<PaymentIntent>
+    /// Intents from a cursor, newest first; nil when the cursor's intent does not exist.
+    func paymentIntents(_ filter: PaymentIntentFilter, from cursor: PageCursor, pageSize: Int) async throws -> CursorPage<PaymentIntent>?
     /// Cancels an open intent; `invalidState` once it has succeeded or expired.
     func cancelPaymentIntent(id: String, now: Int64) async throws -> PaymentIntent
     /// Marks open intents whose expiry has passed as expired; returns them.
@@ -195,9 +215,13 @@ public protocol Store: Sendable {
     func events(page: Int, pageSize: Int) async throws -> Page<OutboxEvent>
     /// Events matching `filter`, oldest first.
     func events(_ filter: EventFilter, page: Int, pageSize: Int) async throws -> Page<OutboxEvent>
+    /// Events from a cursor, oldest first; nil when the cursor's event does not exist.
+    func events(_ filter: EventFilter, from cursor: PageCursor, pageSize: Int) async throws -> CursorPage<OutboxEvent>?
 
     /// Deposits matching `filter`, newest first.
     func deposits(_ filter: DepositFilter, page: Int, pageSize: Int) async throws -> Page<Deposit>
+    /// Deposits from a cursor, newest first; nil when the cursor's deposit does not exist.
+    func deposits(_ filter: DepositFilter, from cursor: PageCursor, pageSize: Int) async throws -> CursorPage<Deposit>?
     /// A deposit by id.
     func deposit(id: String) async throws -> Deposit?
 
