@@ -11,6 +11,10 @@ import urllib.parse
 import urllib.request
 import uuid
 
+import yaml
+from openapi_core import OpenAPI
+from openapi_core.testing import MockRequest, MockResponse
+
 BIN = os.environ.get("LODESTONE_BIN", ".build/debug/lodestone")
 
 
@@ -36,6 +40,7 @@ class Lodestone:
         if config is not None:
             self.write_config(config)
         self.process = None
+        self.openapi = None  # the served document, loaded at the first call
         self.log_path = os.path.join(self.workdir, "serve.log")
         if not init_keys:
             return  # another instance on the same database made them
@@ -84,15 +89,35 @@ class Lodestone:
             return "".join(f.readlines()[-lines:])
 
     def call(self, method, path, body=None):
-        """(status, decoded JSON body)."""
+        """(status, decoded JSON body). Every answer is validated against the OpenAPI document the
+        instance serves (openapi-core): a response the document does not describe fails the test."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.base + path, data=data, method=method, headers={
             "Authorization": f"Bearer {self.key}", "Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=30) as answer:
-                return answer.status, json.loads(answer.read() or b"null")
+                status, raw, headers = answer.status, answer.read(), dict(answer.headers)
         except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
+            status, raw, headers = error.code, error.read(), dict(error.headers)
+        self.validate(method, path, data, status, raw, headers)
+        return status, json.loads(raw or b"null")
+
+    def validate(self, method, path, data, status, raw, headers):
+        if self.openapi is None:
+            with urllib.request.urlopen(self.base + "/openapi.yaml", timeout=30) as answer:
+                spec = yaml.safe_load(answer.read())
+            spec["servers"] = [{"url": self.base}]  # wherever this instance listens
+            self.openapi = OpenAPI.from_dict(spec)
+        parts = urllib.parse.urlsplit(path)
+        args = dict(urllib.parse.parse_qsl(parts.query))
+        request = MockRequest(self.base, method.lower(), parts.path, args=args, data=data,
+                              headers={"Authorization": f"Bearer {self.key}"})
+        response = MockResponse(raw, status_code=status, headers=headers,
+                                content_type=headers.get("Content-Type", "").split(";")[0])
+        try:
+            self.openapi.validate_response(request, response)
+        except Exception as error:
+            raise AssertionError(f"{method} {path} answered {status} outside the OpenAPI document: {error!r}\n{raw[:500]!r}")
 
     def get(self, path):
         status, body = self.call("GET", path)
