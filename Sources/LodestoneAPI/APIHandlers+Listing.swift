@@ -21,7 +21,7 @@ extension APIHandlers {
                 case .after(let id): ("starting_after", id)
                 case .before(let id): ("ending_before", id)
                 }
-                throw APIError.invalid(param, "no \(what) \(id.prefix(64)) to page from")
+                throw APIError.invalid(param, "no \(what) \(id.prefix(100)) to page from")
             }
             var items: [Item] = []
             for row in result.items { items.append(try await item(row)) }

@@ -34,8 +34,8 @@ struct QueryParameters {
 
     /// `page`/`page_size`, or `starting_after`/`ending_before` with `page_size`; never both ways.
     mutating func listing() throws -> Listing {
-        let after = try string("starting_after", maxLength: 64)
-        let before = try string("ending_before", maxLength: 64)
+        let after = try string("starting_after", maxLength: 256)
+        let before = try string("ending_before", maxLength: 256)
         let (page, size) = try paging()
         if after != nil, before != nil { throw APIError.invalid("ending_before", "give starting_after or ending_before, not both") }
         if let cursor = after.map(PageCursor.after) ?? before.map(PageCursor.before) {
