@@ -30,38 +30,45 @@ public struct ScannerFactory: Sendable {
         watchLists = lists
     }
 
-    /// The scanner of `network`; nil when it is disabled or has no endpoints.
-    public func scanner(for network: NetworkID, progress: ScanProgressBoard? = nil) async -> NetworkScanner? {
+    /// The chain source of `network`; nil when it is disabled or has no endpoints.
+    public func source(for network: NetworkID) async -> (any ChainSource)? {
         guard let settings = config.networks[network], settings.enabled, !settings.rpc.isEmpty else { return nil }
         let assets = await registry.all().filter { $0.network == network }
-        guard let native = assets.first(where: \.isNative), let watchList = watchLists[network.family] else { return nil }
+        guard let native = assets.first(where: \.isNative) else { return nil }
         let client = NodeClient(
             network: network.rawValue,
             endpoints: settings.rpc.map {
                 RPCEndpoint(url: $0, requestsPerSecond: Double(settings.rpcRequestsPerSecond), cookieFile: settings.rpcCookieFile)
             }, http: .shared,
             logger: logger)
-        let source: any ChainSource
         let maxHeadAge = settings.maxHeadAgeSeconds.map(Int64.init)
         switch network.family {
         case .evm:
-            source = EVMSource(
+            return EVMSource(
                 network: network, client: client, nativeAssetID: native.id, tokens: TokenContracts.byAccount(assets),
                 maxHeadAgeSeconds: maxHeadAge ?? 120, now: now, logger: logger)
         case .tron:
-            source = TronSource(
+            return TronSource(
                 client: client, nativeAssetID: native.id, tokens: TokenContracts.byAccount(assets), maxHeadAgeSeconds: maxHeadAge ?? 120,
                 now: now, logger: logger)
         case .bitcoin:
-            source = BitcoinSource(network: network, client: client, assetID: native.id, maxHeadAgeSeconds: maxHeadAge, now: now, logger: logger)
+            return BitcoinSource(network: network, client: client, assetID: native.id, maxHeadAgeSeconds: maxHeadAge, now: now, logger: logger)
         case .solana:
             var mints: [String: String] = [:]
             for asset in assets { if let mint = asset.contract { mints[mint] = asset.id } }
-            source = SolanaSource(
+            return SolanaSource(
                 client: client, nativeAssetID: native.id, mints: mints,
                 genesisHash: settings.genesisHash ?? SolanaSource.genesisHashes["mainnet-beta"]!,
                 maxHeadAgeSeconds: maxHeadAge, now: now, logger: logger)
         }
+    }
+
+    /// The scanner of `network`; nil when it is disabled or has no endpoints.
+    public func scanner(for network: NetworkID, progress: ScanProgressBoard? = nil) async -> NetworkScanner? {
+        guard let settings = config.networks[network], let watchList = watchLists[network.family],
+            let source = await source(for: network)
+        else { return nil }
+        let assets = await registry.all().filter { $0.network == network }
         var scan = ScanSettings()
         scan.blocksPerStep = Int64(settings.blocksPerStep)
         scan.pollInterval = .seconds(settings.pollSeconds)

@@ -40,12 +40,15 @@ struct AuditCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Reconcile every customer's intents and balances with their deposits and report what disagrees.")
 
+        @Flag(help: "Also compare each issued address's balances on chain (EVM networks with endpoints) with its recorded deposits.")
+        var onChain = false
+
         @OptionGroup var store: APIKeyCommand.StoreOptions
 
         func run() async throws {
-            let summary = try await LedgerAuditRun.run(configPath: store.config, databaseURL: store.database, logger: OneShot.logger) { line in
-                print((try? jsonText(line)) ?? "")
-            }
+            let summary = try await LedgerAuditRun.run(
+                configPath: store.config, databaseURL: store.database, onChain: onChain, logger: OneShot.logger,
+                report: { print((try? jsonText($0)) ?? "") }, reportOnChain: { print((try? jsonText($0)) ?? "") })
             try printJSON(summary)
             if summary.findings > 0 { throw CLIError("the ledger does not reconcile: \(summary.findings) finding(s)") }
         }

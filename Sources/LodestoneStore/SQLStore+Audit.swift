@@ -1,3 +1,4 @@
+public import LodestoneCore
 public import LodestoneDomain
 
 // Read-only views for the audit commands: every row as stored, paged by key so millions stay cheap.
@@ -58,6 +59,15 @@ extension SQLStore {
                 return LedgerAudit.Entry(target: try row.text(0), amount: amount)
             }
             return LedgerAudit.Account(customerID: customerID, assetID: assetID, deposits: deposits, intents: intents, entries: entries)
+        }
+    }
+
+    /// Every deposit recorded to `address` on `network`, whatever its status.
+    public func depositsForAudit(network: NetworkID, address: String) async throws -> [Deposit] {
+        try await database.read { db in
+            try await db.query(
+                "SELECT \(Self.depositColumns) FROM deposits WHERE network = $1 AND address = $2", [.text(network.rawValue), .text(address)]
+            ).map(Self.deposit)
         }
     }
 }

@@ -279,6 +279,17 @@ class DevNode:
                 except Exception:
                     return None
                 return self._block_json(block, bool(params[1]) if len(params) > 1 else False)
+            if method == "eth_getBalance":
+                return quantity(self.backend.get_balance(to_canonical_address(params[0]), self._block_number(params[1])))
+            if method == "eth_getTransactionCount":
+                return quantity(self.backend.get_nonce(to_canonical_address(params[0]), self._block_number(params[1])))
+            if method == "eth_call":
+                call = params[0]
+                # Run as a funded account: py-evm charges gas even for a call, and real nodes do not.
+                transaction = {"to": to_canonical_address(call["to"]), "data": bytes.fromhex(call.get("data", "0x")[2:]),
+                               "from": to_canonical_address(self.senders[0].address), "gas": 1_000_000, "value": 0,
+                               "gas_price": GAS_PRICE}
+                return data(self.backend.call(transaction, self._block_number(params[1])))
             if method == "eth_getTransactionByHash":
                 return self._transaction_by_hash(bytes.fromhex(params[0][2:]))
             if method == "eth_getTransactionReceipt":

@@ -10,6 +10,7 @@ from eth_utils import to_checksum_address
 
 from evm_devnode import DevNode, DevNodeServer
 from lodestone_process import BIN, Lodestone, fresh_postgres_database
+from test_evm_end_to_end import call_data, wait_for
 
 CONFIG = """
 networks:
@@ -110,3 +111,55 @@ def test_audit_ledger_reports_an_intent_whose_received_amount_was_altered(tmp_pa
     tampered = ledger()
     assert tampered.returncode != 0 and "does not reconcile" in tampered.stderr, tampered.stdout + tampered.stderr
     assert intent["id"] in tampered.stdout and "by the ledger" in tampered.stdout, tampered.stdout
+
+
+def test_audit_ledger_on_chain_finds_money_the_scan_did_not_record(tmp_path):
+    """A token transfer whose log the node withheld from the scan shows as more on chain than recorded."""
+    runtime = subprocess.run(["vyper", "-f", "bytecode_runtime", os.path.join(os.path.dirname(__file__), "contracts", "Token.vy")],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    token = "0xdAC17F958D2ee523a2206206994597C13D831ec7"
+    node = DevNode(chain_id=1, contracts={token: bytes.fromhex(runtime[2:])})
+    node.send(0, token, payload=call_data("mint(address,uint256)", node.senders[0].address, 10**12))
+    node.mine()
+    with DevNodeServer(node) as rpc:
+        config = f"""
+networks:
+  ethereum: {{enabled: true, account: 0, rpc: ["{rpc.url}"], poll_seconds: 1, max_head_age_seconds: 86400, recheck_depth: 0}}
+assets:
+  USDT-Ethereum: {{confirmations: 2}}
+  ETH-Ethereum: {{confirmations: 2}}
+"""
+        lodestone = Lodestone(tmp_path, config).start()
+        try:
+            addresses = []
+            for i in range(2):
+                customer = lodestone.post("/v1/customers", {"external_id": f"onchain-{i}"})["id"]
+                addresses.append(lodestone.post(f"/v1/customers/{customer}/addresses", {"network": "ethereum"})["address"])
+            node.send(1, addresses[0], value=3 * 10**15)
+            node.send(0, token, payload=call_data("transfer(address,uint256)", addresses[0], 7_000_000))
+            _, hidden = node.send(0, token, payload=call_data("transfer(address,uint256)", addresses[1], 9_000_000))
+            node.withheld.add(hidden)
+            node.mine(3)
+            head = node.head_number()
+            wait_for("the scan at the head", lambda: any(
+                n["id"] == "ethereum" and n["scanned_height"] == head for n in lodestone.get("/v1/networks")["data"]), lodestone)
+
+            def audit():
+                return subprocess.run([BIN, "audit", "ledger", "--on-chain", "--database", lodestone.database, "--config",
+                                       lodestone.config_path], env=lodestone.env, capture_output=True, text=True, timeout=120)
+            found = audit()
+            assert found.returncode != 0, found.stdout
+            lines = [line for line in found.stdout.splitlines() if '"on_chain"' in line]
+            assert len(lines) == 1 and addresses[1] in lines[0] and "\"asset\":\"USDT-Ethereum\"" in lines[0], found.stdout + found.stderr
+            assert '"on_chain":"9000000"' in lines[0] and '"recorded":"0"' in lines[0] and "more than the recorded" in lines[0]
+            assert '"on_chain_checked":2' in found.stdout and '"on_chain_networks":["ethereum"]' in found.stdout, found.stdout
+            # The devnode has no USDC contract: said, not guessed as zero.
+            assert '"on_chain_skipped":["USDC-Ethereum"]' in found.stdout, found.stdout
+
+            check = lodestone.post("/v1/deposits/check", {"network": "ethereum", "tx_hash": hidden})
+            assert [t["outcome"] for t in check["transfers"]] == ["recorded"], check
+            clean = audit()
+            assert clean.returncode == 0, clean.stdout + clean.stderr
+            assert '"findings":0' in clean.stdout and '"on_chain_checked":2' in clean.stdout, clean.stdout
+        finally:
+            lodestone.stop()
