@@ -14,13 +14,20 @@ struct NetworkBody: ResponseEncodable {
         let label: String
         let healthy: Bool
         let problem: String?
+        /// The last head it reported, how far that is behind the network's head, and whether it was too old.
+        let head: Int64?
+        let stale: Bool
+        let lag: Int64?
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(label, forKey: .label)
             try c.encode(healthy, forKey: .healthy)
             try c.encode(problem, forKey: .problem)  // explicit null when healthy
+            try c.encode(head, forKey: .head)
+            try c.encode(lag, forKey: .lag)
+            try c.encode(stale, forKey: .stale)
         }
-        enum CodingKeys: String, CodingKey { case label, healthy, problem }
+        enum CodingKeys: String, CodingKey { case label, healthy, problem, head, lag, stale }
     }
 
     let id: String
@@ -79,7 +86,11 @@ struct NetworkBody: ResponseEncodable {
         try c.encode(progress?.lease?.rawValue, forKey: .lease)
         try c.encode(progress?.updatedAt.map(rfc3339), forKey: .updated)
         try c.encode(
-            (progress?.endpoints ?? []).map { Endpoint(label: $0.label, healthy: $0.healthy, problem: $0.problem) }, forKey: .endpoints)
+            (progress?.endpoints ?? []).map { e in
+                Endpoint(
+                    label: e.label, healthy: e.healthy, problem: e.problem, head: e.head, stale: e.stale,
+                    lag: e.head.flatMap { h in progress?.headHeight.map { max(0, $0 - h) } })
+            }, forKey: .endpoints)
         try c.encodeIfPresent(addressPool, forKey: .addressPool)
     }
 }

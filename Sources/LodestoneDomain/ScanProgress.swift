@@ -10,12 +10,18 @@ public struct ScanProgress: Sendable, Equatable {
         public let healthy: Bool
         /// Why it is not, when it is not.
         public let problem: String?
+        /// The last head it reported, if it reported one.
+        public let head: Int64?
+        /// Whether that head was refused as too old.
+        public let stale: Bool
 
         /// An endpoint state.
-        public init(label: String, healthy: Bool, problem: String?) {
+        public init(label: String, healthy: Bool, problem: String?, head: Int64? = nil, stale: Bool = false) {
             self.label = label
             self.healthy = healthy
             self.problem = problem
+            self.head = head
+            self.stale = stale
         }
     }
 

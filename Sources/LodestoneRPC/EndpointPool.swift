@@ -18,6 +18,9 @@ actor EndpointPool {
         var consecutiveFailures = 0
         var coolingUntil: ContinuousClock.Instant? = nil
         var lastProblem: String? = nil
+        /// The last head this endpoint reported, and whether it was refused as too old.
+        var lastHead: Int64? = nil
+        var stale = false
         // Token bucket for the endpoint's rate limit.
         var tokens: Double
         var refilledAt: ContinuousClock.Instant
@@ -96,6 +99,19 @@ actor EndpointPool {
         // What answers at this URL after an outage may be another node: check it again before use.
         if states[i].identity == .verified { states[i].identity = .unverified }
         return true
+    }
+
+    /// Records the head endpoint `i` reported; `stale` when it was refused as too old.
+    func recordHead(_ i: Int, _ number: Int64, stale: Bool) {
+        states[i].lastHead = number
+        states[i].stale = stale
+    }
+
+    /// Each endpoint's last reported head and whether it was stale, by label.
+    func heads() -> [String: (head: Int64?, stale: Bool)] {
+        var out: [String: (head: Int64?, stale: Bool)] = [:]
+        for i in endpoints.indices { out[endpoints[i].label] = (states[i].lastHead, states[i].stale) }
+        return out
     }
 
     /// Health for status reports: label, healthy, last problem.

@@ -65,6 +65,16 @@ public struct NodeClient: Sendable {
         return pool.endpoints[i].label
     }
 
+    /// Records the head the endpoint calls go to now (the pinned one inside a pinned run) reported.
+    public func recordHead(_ number: Int64, stale: Bool = false) async {
+        let i: Int
+        if let pinned = Self.pin?.choice(ObjectIdentifier(pool)) { i = pinned } else { i = await pool.current() }
+        await pool.recordHead(i, number, stale: stale)
+    }
+
+    /// Each endpoint's last reported head and whether it was stale, by label.
+    public func endpointHeads() async -> [String: (head: Int64?, stale: Bool)] { await pool.heads() }
+
     /// Takes the current endpoint out of rotation for the cool-down period (for example, its head is stale).
     public func demoteCurrent(because reason: String) async {
         var i = await pool.current()

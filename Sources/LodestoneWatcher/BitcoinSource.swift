@@ -67,6 +67,9 @@ public struct BitcoinSource: ChainSource {
     /// Each endpoint's label, health and last problem.
     public func endpointHealth() async -> [(label: String, healthy: Bool, problem: String?)] { await client.health() }
 
+    /// Each endpoint's last reported head and whether it was stale.
+    public func endpointHeads() async -> [String: (head: Int64?, stale: Bool)] { await client.endpointHeads() }
+
     struct Header: Decodable, Sendable {
         let hash: String
         let height: Int64
@@ -96,7 +99,11 @@ public struct BitcoinSource: ChainSource {
             let header = try await header(at: height)
             return ChainHead(block: Self.block(header), timestamp: header.time)
         }
-        guard let maxHeadAge else { return try await read() }
+        guard let maxHeadAge else {
+            let head = try await read()
+            await client.recordHead(head.block.number)
+            return head
+        }
         return try await FreshHead.read(client: client, maxAgeSeconds: maxHeadAge, nowMillis: now(), network: network.rawValue, logger: logger) {
             try await read()
         }

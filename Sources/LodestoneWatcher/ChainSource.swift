@@ -61,6 +61,13 @@ public protocol ChainSource: Sendable {
     func rescan(_ range: ClosedRange<Int64>, watching: AddressWatchList) async throws -> [ObservedTransfer]
     /// Each endpoint's label, health and last problem.
     func endpointHealth() async -> [(label: String, healthy: Bool, problem: String?)]
+    /// Each endpoint's last reported head and whether it was refused as stale, by label.
+    func endpointHeads() async -> [String: (head: Int64?, stale: Bool)]
+}
+
+extension ChainSource {
+    /// Sources that do not track heads per endpoint report none.
+    public func endpointHeads() async -> [String: (head: Int64?, stale: Bool)] { [:] }
 }
 
 /// Which node tag stands for "final" when a network waits for finality instead of counting blocks.

@@ -64,6 +64,9 @@ public struct EVMSource: ChainSource {
     /// Each endpoint's label, health and last problem (a refused one names the chain it serves).
     public func endpointHealth() async -> [(label: String, healthy: Bool, problem: String?)] { await client.health() }
 
+    /// Each endpoint's last reported head and whether it was stale.
+    public func endpointHeads() async -> [String: (head: Int64?, stale: Bool)] { await client.endpointHeads() }
+
     public func head() async throws -> ChainHead {
         try await FreshHead.read(client: client, maxAgeSeconds: maxHeadAge, nowMillis: now(), network: network.rawValue, logger: logger) {
             Self.head(try await client.call("eth_getBlockByNumber", [.string("latest"), .bool(false)], as: EVMHeader.self))

@@ -17,8 +17,10 @@ enum FreshHead {
             heads.append(head)
             switch filter.judge(timestamp: head.timestamp, nowMillis: nowMillis) {
             case .accept:
+                await client.recordHead(head.block.number)
                 return head
             case .demoteAndAskNext(let age):
+                await client.recordHead(head.block.number, stale: true)
                 await client.demoteCurrent(because: "head \(head.block.number) is \(age) s old")
             case .useFreshest(let index):
                 logger.error("every endpoint's head is stale", metadata: ["network": "\(network)"])

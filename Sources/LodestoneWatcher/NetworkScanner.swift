@@ -92,11 +92,7 @@ public struct NetworkScanner: Sendable {
             outcome = try await source.pinned { try await unpinnedStep(head: &head) }
         } catch {
             // An endpoint that just failed must show as failed, not as it was at the last good step.
-            if let progress {
-                await progress.recordEndpoints(
-                    await source.endpointHealth().map { ScanProgress.Endpoint(label: $0.label, healthy: $0.healthy, problem: $0.problem) },
-                    for: network)
-            }
+            if let progress { await progress.recordEndpoints(await endpoints(), for: network) }
             throw error
         }
         try await report(head: head, lease: lease)
@@ -106,10 +102,18 @@ public struct NetworkScanner: Sendable {
     /// Tells the progress board where the scan stands (a standby reports the store's cursor only).
     func report(head: Int64?, lease: ScanProgress.LeaseState?) async throws {
         guard let progress else { return }
-        let endpoints = await source.endpointHealth().map { ScanProgress.Endpoint(label: $0.label, healthy: $0.healthy, problem: $0.problem) }
         let scanned = try await ledger.scanCursor(network: network)?.number
         await progress.record(
-            ScanProgress(headHeight: head, scannedHeight: scanned, updatedAt: now(), endpoints: endpoints, lease: lease), for: network)
+            ScanProgress(headHeight: head, scannedHeight: scanned, updatedAt: now(), endpoints: await endpoints(), lease: lease), for: network)
+    }
+
+    /// Each endpoint's health, last problem and last reported head.
+    func endpoints() async -> [ScanProgress.Endpoint] {
+        let heads = await source.endpointHeads()
+        return await source.endpointHealth().map {
+            ScanProgress.Endpoint(
+                label: $0.label, healthy: $0.healthy, problem: $0.problem, head: heads[$0.label]?.head, stale: heads[$0.label]?.stale ?? false)
+        }
     }
 
     func unpinnedStep(head: inout Int64?) async throws -> Outcome {

@@ -58,6 +58,9 @@ public struct SolanaSource: ChainSource {
 
     public func endpointHealth() async -> [(label: String, healthy: Bool, problem: String?)] { await client.health() }
 
+    /// Each endpoint's last reported head and whether it was stale.
+    public func endpointHeads() async -> [String: (head: Int64?, stale: Bool)] { await client.endpointHeads() }
+
     static let confirmed: JSONParam = .object(["commitment": .string("confirmed")])
 
     static func blockOptions(details: String) -> JSONParam {
@@ -101,7 +104,11 @@ public struct SolanaSource: ChainSource {
             return ChainHead(
                 block: ChainBlock(number: slot, hash: header.blockhash, parentHash: header.previousBlockhash), timestamp: header.blockTime ?? 0)
         }
-        guard let maxHeadAge else { return try await read() }
+        guard let maxHeadAge else {
+            let head = try await read()
+            await client.recordHead(head.block.number)
+            return head
+        }
         return try await FreshHead.read(client: client, maxAgeSeconds: maxHeadAge, nowMillis: now(), network: network.rawValue, logger: logger) {
             try await read()
         }

@@ -53,6 +53,9 @@ public struct TronSource: ChainSource {
     /// Each endpoint's label, health and last problem.
     public func endpointHealth() async -> [(label: String, healthy: Bool, problem: String?)] { await client.health() }
 
+    /// Each endpoint's last reported head and whether it was stale.
+    public func endpointHeads() async -> [String: (head: Int64?, stale: Bool)] { await client.endpointHeads() }
+
     public func verifyChain() async throws {
         try await EndpointChecks.verify(client, network: network, logger: logger)
     }

@@ -24,6 +24,8 @@ struct ValidatedChainSource: ChainSource, TransactionLocating {
 
     func endpointHealth() async -> [(label: String, healthy: Bool, problem: String?)] { await inner.endpointHealth() }
 
+    func endpointHeads() async -> [String: (head: Int64?, stale: Bool)] { await inner.endpointHeads() }
+
     func block(at number: Int64) async throws -> ChainBlock {
         let block = try await inner.block(at: number)
         try check(block)

@@ -100,8 +100,8 @@ import Testing
             ScanProgress(
                 headHeight: 870_010, scannedHeight: 870_003, updatedAt: 1_795_240_553_000,
                 endpoints: [
-                    .init(label: "http://127.0.0.1:8332", healthy: true, problem: nil),
-                    .init(label: "https://btc.example", healthy: false, problem: "https://btc.example: timed out"),
+                    .init(label: "http://127.0.0.1:8332", healthy: true, problem: nil, head: 870_010),
+                    .init(label: "https://btc.example", healthy: false, problem: "head 869990 is 7300 s old", head: 869_990, stale: true),
                 ]), for: .bitcoin)
         try await APIHarness.with(.sqlite, progress: board) { h, c in
             let networks = try await c.call(.get, "/v1/networks", key: h.serviceKey).data
@@ -110,7 +110,9 @@ import Testing
             #expect(bitcoin["updated"] as? String == "2026-11-21T05:55:53.000Z")
             let endpoints = try #require(bitcoin["endpoints"] as? [[String: Any]])
             #expect(endpoints.map { $0["healthy"] as? Bool } == [true, false])
-            #expect(endpoints[1]["problem"] as? String == "https://btc.example: timed out" && endpoints[0]["problem"] is NSNull)
+            #expect(endpoints[1]["problem"] as? String == "head 869990 is 7300 s old" && endpoints[0]["problem"] is NSNull)
+            #expect(endpoints.map { $0["head"] as? Int } == [870_010, 869_990] && endpoints.map { $0["lag"] as? Int } == [0, 20])
+            #expect(endpoints.map { $0["stale"] as? Bool } == [false, true])
             // A network whose scanner has not reported shows nulls, not zeros.
             let ethereum = try #require(networks.first { $0["id"] as? String == "ethereum" })
             #expect(ethereum["head_height"] is NSNull && ethereum["lag"] is NSNull && (ethereum["endpoints"] as? [Any])?.isEmpty == true)

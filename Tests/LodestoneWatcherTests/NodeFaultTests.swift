@@ -156,12 +156,17 @@ import Testing
             let stale = EndpointBehaviour()
             stale.lag(5)
             stale.stale(seconds: 3600)
+            let board = ScanProgressBoard()
             try await DevnetServer.with(chain, behaviour: stale) { bad in
                 try await DevnetServer.with(chain) { good in
-                    let scanner = await h.scanner(urls: [bad, good])
+                    let scanner = await h.scanner(urls: [bad, good], progress: board)
                     try await h.catchUp(scanner)
                 }
             }
+            // Each endpoint's own head, as the operator sees it: the stale one 5 behind and marked.
+            let endpoints = try #require(await board.progress(of: .ethereum)?.endpoints)
+            #expect(endpoints.map(\.head) == [5, 10] && endpoints.map(\.stale) == [true, false], "\(endpoints)")
+            #expect(endpoints.map(\.healthy) == [false, true])
             #expect(try await h.store.scanCursor(network: .ethereum)?.number == 10)
             #expect(try await h.deposits(alice.id).count == 10)
         }

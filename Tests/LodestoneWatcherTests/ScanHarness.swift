@@ -71,7 +71,7 @@ struct ScanHarness: Sendable {
 
     func scanner(
         _ network: NetworkID = .ethereum, urls: [String], settings: ScanSettings = .test, watchList: AddressWatchList? = nil,
-        maxLogRange: Int64 = 2000, timeout: Duration = .seconds(2), cooldown: Duration = .seconds(30)
+        maxLogRange: Int64 = 2000, timeout: Duration = .seconds(2), cooldown: Duration = .seconds(30), progress: ScanProgressBoard? = nil
     ) async -> NetworkScanner {
         let assets = await registry.all().filter { $0.network == network }
         let source = EVMSource(
@@ -81,7 +81,7 @@ struct ScanHarness: Sendable {
         let minimums = Dictionary(uniqueKeysWithValues: assets.map { ($0.id, AssetCatalog.defaultMinimum($0)) })
         return NetworkScanner(
             source: source, store: store, watchList: watchList ?? AddressWatchList(family: .evm, directory: store), assets: registry,
-            minimums: minimums, settings: settings, now: clock.now, logger: Self.logger)
+            minimums: minimums, settings: settings, now: clock.now, logger: Self.logger, progress: progress)
     }
 
     /// Steps and tracks until the scanner reports it is caught up.
