@@ -87,7 +87,7 @@ public enum ServiceStatus {
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
         var worst = Level.ok
         var lines: [String] = []
-        lines.append(pad("NETWORK", 18) + pad("STATE", 9) + pad("SCANNED", 12) + pad("HEAD", 12) + pad("LAG", 8) + pad("LEASE", 9) + "ENDPOINTS")
+        lines.append(pad("NETWORK", 18) + pad("STATE", 11) + pad("SCANNED", 12) + pad("HEAD", 12) + pad("LAG", 8) + pad("LEASE", 9) + "ENDPOINTS")
         for n in networks where n.enabled {
             let findings = judge(n, maxLagSeconds: maxLagSeconds)
             let level = findings.first?.0 ?? .ok
@@ -95,7 +95,7 @@ public enum ServiceStatus {
             let state = !n.watched ? "unwatched" : level == .ok ? "ok" : level == .warning ? "warning" : "PROBLEM"
             let healthy = n.endpoints.filter(\.healthy).count
             lines.append(
-                paint(pad(n.id, 18) + pad(state, 9), n.watched ? level : .ok) + pad(n.scannedHeight.map(String.init) ?? "-", 12)
+                paint(pad(n.id, 18) + pad(state, 11), n.watched ? level : .ok) + pad(n.scannedHeight.map(String.init) ?? "-", 12)
                     + pad(n.headHeight.map(String.init) ?? "-", 12) + pad(n.lag.map(String.init) ?? "-", 8) + pad(n.lease ?? "-", 9)
                     + (n.endpoints.isEmpty ? "-" : "\(healthy)/\(n.endpoints.count) healthy"))
             for (l, text) in findings where l != .ok || n.lease == "standby" { lines.append("    " + paint(text, l)) }
