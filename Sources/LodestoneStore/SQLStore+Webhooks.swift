@@ -112,17 +112,25 @@ extension SQLStore {
     /// Claims up to `limit` deliveries due at `now` until `until`: no other worker (another
     /// instance included) is given them before then, and a claim whose worker died falls due again
     /// then. Oldest first.
-    public func claimDueDeliveries(now: Int64, until: Int64, limit: Int) async throws -> [WebhookDelivery] {
-        // Only the delivery rows are locked; rows another worker holds are passed over.
+    public func claimDueDeliveries(now: Int64, until: Int64, limit: Int, inFlight: [String: Int]?) async throws -> [WebhookDelivery] {
+        // Only the delivery rows are locked; rows another worker holds are passed over. Endpoints
+        // already at their share are left out, and more rows are read than taken so that one
+        // endpoint's backlog cannot fill a claim (`DeliveryFairness` picks).
         let skipLocked = database.dialect.forUpdateSkipLocked(of: "d")
+        let full = (inFlight ?? [:]).filter { $0.value >= DeliveryFairness.perEndpoint }.keys.sorted()
+        let read = inFlight == nil ? limit : min(1_000, limit * 10)
+        let binds: [SQLValue] = [.int(now), .int(Int64(read))] + full.map(SQLValue.text)
+        let skipFull = full.isEmpty ? "" : " AND d.endpoint_id NOT IN (" + full.indices.map { "$\($0 + 3)" }.joined(separator: ", ") + ")"
         return try await database.transaction { db in
-            let keys = try await db.query(
+            let due = try await db.query(
                 """
                 SELECT d.event_id, d.endpoint_id FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
-                WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+                WHERE d.status = 'pending' AND d.next_attempt_at <= $1\(skipFull)
                 ORDER BY d.next_attempt_at, e.seq LIMIT $2\(skipLocked)
-                """, [.int(now), .int(Int64(limit))]
-            ).map { (try $0.text(0), try $0.text(1)) }
+                """, binds
+            ).map { (eventID: try $0.text(0), endpointID: try $0.text(1)) }
+            let picked = inFlight.map { DeliveryFairness.pick(due, inFlight: $0, limit: limit) } ?? due
+            let keys = picked.map { ($0.eventID, $0.endpointID) }
             var claimed: [WebhookDelivery] = []
             for (eventID, endpointID) in keys {
                 _ = try await db.query(

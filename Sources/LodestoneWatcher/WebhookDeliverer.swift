@@ -125,17 +125,55 @@ public struct WebhookDeliverer: Sendable {
         }
     }
 
-    /// Delivers until cancelled, looking for due work every `interval`.
+    /// Delivers until cancelled: claims work whenever a slot is free (at most `concurrency` in
+    /// flight, `DeliveryFairness.perEndpoint` per endpoint) and looks for new work every
+    /// `interval`, so a receiver that takes its whole timeout holds only its own deliveries.
     public func run(interval: Duration = .seconds(1)) async throws {
-        while !Task.isCancelled {
-            do {
-                if try await deliverDue() > 0 { continue }
-            } catch is CancellationError {
-                return
-            } catch {
-                logger.error("webhook delivery pass failed", metadata: ["error": "\(error)"])
+        // A child task's result: the endpoint of a finished delivery, or nil for the timer.
+        try await withThrowingTaskGroup(of: String?.self) { group in
+            var inFlight: [String: Int] = [:]
+            var running = 0
+            var ticking = false
+            while !Task.isCancelled {
+                if running < concurrency {
+                    do {
+                        let at = now()
+                        for d in try await store.claimDueDeliveries(
+                            now: at, until: at + Self.claimMillis, limit: concurrency - running, inFlight: inFlight)
+                        {
+                            inFlight[d.endpoint.id, default: 0] += 1
+                            running += 1
+                            group.addTask {
+                                do { try await deliver(d) } catch is CancellationError {} catch {
+                                    logger.error("webhook delivery failed to record", metadata: ["event": "\(d.event.id)", "error": "\(error)"])
+                                }
+                                return d.endpoint.id
+                            }
+                        }
+                    } catch is CancellationError {
+                        break
+                    } catch {
+                        logger.error("webhook delivery pass failed", metadata: ["error": "\(error)"])
+                    }
+                }
+                if !ticking {
+                    ticking = true
+                    group.addTask {
+                        try? await Task.sleep(for: interval)
+                        return nil
+                    }
+                }
+                // Wakes on the next finished delivery or the timer, whichever is first.
+                guard let finished = try await group.next() else { break }
+                if let endpoint = finished {
+                    running -= 1
+                    inFlight[endpoint, default: 1] -= 1
+                    if inFlight[endpoint] == 0 { inFlight[endpoint] = nil }
+                } else {
+                    ticking = false
+                }
             }
-            try await Task.sleep(for: interval)
+            group.cancelAll()
         }
     }
 }
@@ -150,10 +188,19 @@ public protocol DeliveryQueue: Sendable {
     /// Claims deliveries whose next attempt is due at `now` for this worker until `until` (no
     /// other worker gets them before; unrecorded by then, they are due again), oldest first, at
     /// most `limit`.
-    func claimDueDeliveries(now: Int64, until: Int64, limit: Int) async throws -> [WebhookDelivery]
+    /// `inFlight` counts this worker's deliveries still running per endpoint, and `DeliveryFairness`
+    /// caps each endpoint's share; nil takes every due delivery oldest first (a pass that waits for all).
+    func claimDueDeliveries(now: Int64, until: Int64, limit: Int, inFlight: [String: Int]?) async throws -> [WebhookDelivery]
     /// Records an attempt and its decision (delivered, retry at, failed), in one step; only the
     /// attempt that follows the recorded ones counts.
     func recordDeliveryAttempt(eventID: String, _ attempt: DeliveryAttempt, decision: DeliveryDecision) async throws
+}
+
+extension DeliveryQueue {
+    /// Claims every due delivery, oldest first, with no share per endpoint.
+    public func claimDueDeliveries(now: Int64, until: Int64, limit: Int) async throws -> [WebhookDelivery] {
+        try await claimDueDeliveries(now: now, until: until, limit: limit, inFlight: nil)
+    }
 }
 
 extension SQLStore: DeliveryQueue {}

@@ -37,12 +37,17 @@ final class InMemoryDeliveryQueue: DeliveryQueue {
         }
     }
 
-    func claimDueDeliveries(now: Int64, until: Int64, limit: Int) async throws -> [WebhookDelivery] {
+    func claimDueDeliveries(now: Int64, until: Int64, limit: Int, inFlight: [String: Int]?) async throws -> [WebhookDelivery] {
         entries.withLock { entries in
             let due = entries.indices.filter { entries[$0].status == .pending && entries[$0].nextAttemptAt <= now }
-                .sorted { entries[$0].nextAttemptAt < entries[$1].nextAttemptAt }.prefix(limit)
-            for i in due { entries[i].nextAttemptAt = until }
-            return due.map { entries[$0].delivery }
+                .sorted { entries[$0].nextAttemptAt < entries[$1].nextAttemptAt }
+            let keys = due.map { (eventID: entries[$0].delivery.event.id, endpointID: entries[$0].delivery.endpoint.id) }
+            let picked = inFlight.map { DeliveryFairness.pick(keys, inFlight: $0, limit: limit) } ?? Array(keys.prefix(limit))
+            let chosen = due.filter { i in
+                picked.contains { $0.eventID == entries[i].delivery.event.id && $0.endpointID == entries[i].delivery.endpoint.id }
+            }
+            for i in chosen { entries[i].nextAttemptAt = until }
+            return chosen.map { entries[$0].delivery }
         }
     }
 
