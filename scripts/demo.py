@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from evm_devnode import DevNode, DevNodeServer  # noqa: E402
 from lodestone_process import Lodestone  # noqa: E402
-from test_evm_end_to_end import EVENT_TYPES, call_data  # noqa: E402
+from peer_helpers import EVENT_TYPES, call_data  # noqa: E402
 from webhook_receiver import WebhookReceiver  # noqa: E402
 
 USDT = "0xdAC17F958D2ee523a2206206994597C13D831ec7"  # the mainnet contract Lodestone ships with

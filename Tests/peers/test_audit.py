@@ -10,7 +10,7 @@ from eth_utils import to_checksum_address
 
 from evm_devnode import DevNode, DevNodeServer
 from lodestone_process import BIN, Lodestone, fresh_postgres_database
-from test_evm_end_to_end import call_data, wait_for
+from peer_helpers import call_data, wait_for
 
 CONFIG = """
 networks:

@@ -8,11 +8,11 @@ UTXO set says was paid on the active chain, each output is credited once, and ev
 the merchant, signed. Skipped, loudly, where no bitcoind is available."""
 import json
 import random
-import time
 from decimal import Decimal
 
 import pytest
 
+from peer_helpers import EVENT_TYPES, wait_for
 from lodestone_process import Lodestone, fresh_postgres_database
 from test_bitcoin_serve import CORE, Regtest
 from webhook_receiver import WebhookReceiver
@@ -22,9 +22,6 @@ pytestmark = pytest.mark.skipif(CORE is None, reason="!! Bitcoin Core not found:
 CONFIRMATIONS = 2
 COINBASE_MATURITY = 100
 MINIMUM = Decimal("0.0001")
-EVENT_TYPES = ["deposit.detected", "deposit.confirmed", "deposit.orphaned", "deposit.reversed", "deposit.restored",
-               "payment_intent.processing", "payment_intent.succeeded", "payment_intent.partially_paid",
-               "payment_intent.expired", "payment_intent.canceled", "customer.balance_credited"]
 
 
 def sats(text):
@@ -37,15 +34,6 @@ def btc(units):
     return str(Decimal(units) / 100_000_000)
 
 
-def wait_for(what, check, server, seconds=120):
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}\n--- serve log ---\n{server.log_tail()}")
-        time.sleep(0.3)
 
 
 class Wallet:

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from peer_helpers import wait_for
 from lodestone_process import Lodestone
 
 CORE = os.environ.get("LODESTONE_BITCOIN_CORE")
@@ -65,14 +66,6 @@ class Regtest:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def wait_for(what, check, seconds=60):
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.5)
 
 
 def test_serve_credits_a_bitcoin_deposit_from_a_real_node_with_cookie_authentication(tmp_path):

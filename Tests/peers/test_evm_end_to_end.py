@@ -17,21 +17,17 @@ import random
 import re
 import subprocess
 import time
-from decimal import Decimal
 
 import pytest
-from eth_utils import function_signature_to_4byte_selector, to_canonical_address
 
 from evm_devnode import DevNode, DevNodeServer
 from lodestone_process import BIN, Lodestone, fresh_postgres_database
+from peer_helpers import EVENT_TYPES, Ledger, call_data, text, units, wait_for
 from webhook_receiver import WebhookReceiver
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ETH, USDT, USDC = "ETH-Ethereum", "USDT-Ethereum", "USDC-Ethereum"
 CONFIRMATIONS = 3
-EVENT_TYPES = ["deposit.detected", "deposit.confirmed", "deposit.orphaned", "deposit.reversed", "deposit.restored",
-               "payment_intent.processing", "payment_intent.succeeded", "payment_intent.partially_paid",
-               "payment_intent.expired", "payment_intent.canceled", "customer.balance_credited"]
 
 
 def config(rpc_url=None, operator=None):
@@ -54,56 +50,6 @@ assets:
 webhooks:
   allow_private_urls: true
 """
-
-
-def units(decimal_text, decimals):
-    value = Decimal(decimal_text) * (10 ** decimals)
-    assert value == value.to_integral_value(), decimal_text
-    return int(value)
-
-
-def text(base_units, decimals):
-    return str(Decimal(base_units) / (10 ** decimals))
-
-
-def call_data(signature, *args):
-    encoded = b"".join(a.to_bytes(32, "big") if isinstance(a, int) else bytes(12) + to_canonical_address(a) for a in args)
-    return function_signature_to_4byte_selector(signature) + encoded
-
-
-def wait_for(what, predicate, server, timeout=240):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}\n--- serve log ---\n{server.log_tail()}")
-
-
-class Ledger:
-    """The crediting rules, written independently of Lodestone: a confirmed deposit fills the
-    customer's open intents of its asset oldest first, each up to its amount; the rest is balance."""
-
-    def __init__(self):
-        self.intents = {}  # id -> {"customer", "asset", "amount", "received"}
-        self.order = []
-        self.balances = {}  # (customer, asset) -> base units
-
-    def open(self, intent_id, customer, asset, amount):
-        self.intents[intent_id] = {"customer": customer, "asset": asset, "amount": amount, "received": 0}
-        self.order.append(intent_id)
-
-    def credit(self, customer, asset, amount):
-        for intent_id in self.order:
-            intent = self.intents[intent_id]
-            if intent["customer"] != customer or intent["asset"] != asset or amount == 0:
-                continue
-            take = min(intent["amount"] - intent["received"], amount)
-            intent["received"] += take
-            amount -= take
-        if amount:
-            self.balances[(customer, asset)] = self.balances.get((customer, asset), 0) + amount
 
 
 @pytest.mark.parametrize("store", ["sqlite", "postgres"])

@@ -10,7 +10,7 @@ import urllib.request
 
 from evm_devnode import DevNode, DevNodeServer
 from lodestone_process import Lodestone
-from test_evm_end_to_end import call_data
+from peer_helpers import call_data
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOKEN = "0xdAC17F958D2ee523a2206206994597C13D831ec7"

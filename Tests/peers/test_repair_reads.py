@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from evm_devnode import DevNode, DevNodeServer
 from lodestone_process import BIN, Lodestone, free_port, fresh_postgres_database
-from test_evm_end_to_end import EVENT_TYPES, call_data, wait_for
+from peer_helpers import EVENT_TYPES, call_data, wait_for
 from webhook_receiver import WebhookReceiver
 
 HERE = os.path.dirname(os.path.abspath(__file__))

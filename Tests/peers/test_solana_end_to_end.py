@@ -10,9 +10,7 @@ import json
 import random
 import struct
 import subprocess
-import time
 import urllib.request
-from decimal import Decimal
 
 import pytest
 from solders.instruction import AccountMeta, Instruction
@@ -20,6 +18,7 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountParams, TransferParams, create_account, transfer
 
+from peer_helpers import EVENT_TYPES, text, units, wait_for
 from lodestone_process import BIN, Lodestone, free_port, fresh_postgres_database
 from svm_devnode import ATA_PROGRAM, SYSTEM, TOKEN, TOKEN_2022, SvmNode, SvmNodeServer
 from webhook_receiver import WebhookReceiver
@@ -32,30 +31,12 @@ DECIMALS = {SOL: 9, USDC: 6, USDT: 6}
 MINIMUM = {SOL: 890_880, USDC: 10_000, USDT: 10_000}  # rent exemption; 0.01 of a stablecoin
 PROGRAM = {USDC: TOKEN, USDT: TOKEN_2022}
 MINT = {USDC: USDC_MINT, USDT: USDT_MINT}
-EVENT_TYPES = ["deposit.detected", "deposit.confirmed", "deposit.orphaned", "deposit.reversed", "deposit.restored",
-               "payment_intent.processing", "payment_intent.succeeded", "payment_intent.partially_paid",
-               "payment_intent.expired", "payment_intent.canceled", "customer.balance_credited"]
 
 
-def units(text, decimals):
-    value = Decimal(text) * 10**decimals
-    assert value == value.to_integral_value(), text
-    return int(value)
 
 
-def text(base_units, decimals):
-    return str(Decimal(base_units) / 10**decimals)
 
 
-def wait_for(what, check, server, seconds=120):
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}\n--- serve log ---\n{server.log_tail()}")
-        time.sleep(0.3)
 
 
 def ata(owner, asset):

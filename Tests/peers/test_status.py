@@ -4,7 +4,7 @@ import subprocess
 
 from evm_devnode import DevNode, DevNodeServer
 from lodestone_process import BIN, Lodestone, free_port
-from test_evm_end_to_end import wait_for
+from peer_helpers import wait_for
 
 
 def status(lodestone, *extra, key=True):

@@ -14,7 +14,7 @@ import pytest
 
 from evm_devnode import DevNode, DevNodeServer
 from lodestone_process import Lodestone, fresh_postgres_database
-from test_evm_end_to_end import EVENT_TYPES, Ledger, call_data, text, units
+from peer_helpers import EVENT_TYPES, Ledger, call_data, text, units
 from webhook_receiver import WebhookReceiver
 
 HERE = os.path.dirname(os.path.abspath(__file__))
