@@ -85,18 +85,9 @@ struct TransactionCheckBody: Encodable {
         explanation = check.explanation
         transfers = try check.transfers.map { t in
             let decimals = try APIHandlers.decimals(t.assetID)
-            let outcome: String
-            var deposit: DepositBody? = nil
-            switch t.outcome {
-            case .recorded(let d, let created):
-                outcome = created ? "recorded" : "already_recorded"
-                deposit = DepositBody(d, decimals: decimals)
-            case .notYetScanned: outcome = "not_yet_scanned"
-            case .offScannedChain: outcome = "off_scanned_chain"
-            }
             return Transfer(
                 asset: t.assetID, amount: t.amount.decimalString(decimals: decimals), address: t.address,
-                position: t.position, outcome: outcome, deposit: deposit)
+                position: t.position, outcome: t.outcome.name, deposit: t.outcome.deposit.map { DepositBody($0, decimals: decimals) })
         }
     }
 }

@@ -92,18 +92,10 @@ struct CheckTx: AsyncParsableCommand {
                 case txHash = "tx_hash", blockNumber = "block_number"
             }
         }
-        let transfers = check.transfers.map { t -> Transfer in
-            let decimals = AssetCatalog.decimals(ofAssetID: t.assetID) ?? 0
-            switch t.outcome {
-            case .recorded(let d, let created):
-                return Transfer(
-                    asset: t.assetID, amount: t.amount.decimalString(decimals: decimals), address: t.address,
-                    outcome: created ? "recorded" : "already_recorded", deposit: d.id)
-            case .notYetScanned:
-                return Transfer(asset: t.assetID, amount: t.amount.decimalString(decimals: decimals), address: t.address, outcome: "not_yet_scanned", deposit: nil)
-            case .offScannedChain:
-                return Transfer(asset: t.assetID, amount: t.amount.decimalString(decimals: decimals), address: t.address, outcome: "off_scanned_chain", deposit: nil)
-            }
+        let transfers = check.transfers.map { t in
+            Transfer(
+                asset: t.assetID, amount: t.amount.decimalString(decimals: AssetCatalog.decimals(ofAssetID: t.assetID) ?? 0), address: t.address,
+                outcome: t.outcome.name, deposit: t.outcome.deposit?.id)
         }
         try printJSON(
             Line(

@@ -41,6 +41,21 @@ public enum RepairRecording: Sendable, Equatable {
     case notYetScanned
     /// Refused: its block is not the one the scan stored at that height.
     case offScannedChain(storedHash: String)
+
+    /// The outcome's name in the API and the command line.
+    public var name: String {
+        switch self {
+        case .recorded(_, let created): return created ? "recorded" : "already_recorded"
+        case .notYetScanned: return "not_yet_scanned"
+        case .offScannedChain: return "off_scanned_chain"
+        }
+    }
+
+    /// The deposit, when the transfer is recorded.
+    public var deposit: Deposit? {
+        if case .recorded(let d, _) = self { return d }
+        return nil
+    }
 }
 
 /// The answer to "what does this transaction pay, and was it recorded?" for one transaction.
