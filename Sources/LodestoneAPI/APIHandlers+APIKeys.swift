@@ -1,6 +1,7 @@
 public import Hummingbird
 import Foundation
 public import LodestoneDomain
+import LodestoneCore
 import LodestoneStore
 
 /// An API key as listings show it (API and command line): never the secret, only its prefix.
@@ -13,11 +14,12 @@ public struct APIKeyBody: ResponseEncodable, Sendable {
     let expiresAt: String?
     let revokedAt: String?
     let lastUsedAt: String?
+    let environment: String
     let active: Bool
     /// Present only in the answer to creation: the key is shown once.
     let key: String?
     enum CodingKeys: String, CodingKey {
-        case id, name, role, prefix, created, active, key
+        case id, name, role, prefix, created, active, key, environment
         case expiresAt = "expires_at"
         case revokedAt = "revoked_at"
         case lastUsedAt = "last_used_at"
@@ -33,16 +35,17 @@ public struct APIKeyBody: ResponseEncodable, Sendable {
         expiresAt = r.expiresAt.map(rfc3339)
         revokedAt = r.revokedAt.map(rfc3339)
         lastUsedAt = r.lastUsedAt.map(rfc3339)
+        environment = r.environment.rawValue
         active = r.refusal(now: now) == nil
         self.key = key
     }
 }
 
 extension APIHandlers {
-    func listAPIKeys(_ r: Request) async throws -> Response {
+    func listAPIKeys(_ r: Request, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
         let now = deps.now()
-        return try respond(DataBody(data: try await store.apiKeys().map { APIKeyBody($0, now: now) }))
+        return try respond(DataBody(data: try await store.apiKeys().filter { $0.environment == caller.environment }.map { APIKeyBody($0, now: now) }))
     }
 
     func createAPIKey(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
@@ -53,14 +56,29 @@ extension APIHandlers {
         let roleText = try body.requiredString("role", maxLength: 16)
         guard let role = APIKeyRole(rawValue: roleText) else { throw APIError.invalid("role", "role must be service or operator") }
         let expiresIn = try body.int("expires_in", in: 60...(10 * 365 * 86_400))
+        var environment = caller.environment
+        if let text = try body.string("environment", maxLength: 16) {
+            guard let named = DeploymentEnvironment(rawValue: text) else {
+                throw APIError.invalid("environment", "environment must be production or sandbox")
+            }
+            // Environments are apart over the API too: the other one's keys come from its own
+            // operator key, or from `lodestone apikey create` on the server.
+            guard named == caller.environment else {
+                throw APIError(
+                    .forbidden, "environment_mismatch", "this key is for \(caller.environment); it creates \(caller.environment) keys only",
+                    param: "environment")
+            }
+            environment = named
+        }
         try body.rejectUnknownFields()
         let now = deps.now()
-        let (key, record) = APIKeySecret.issue(name: name, role: role, now: now, expiresAt: expiresIn.map { now + $0 * 1000 })
+        let (key, record) = APIKeySecret.issue(
+            name: name, role: role, environment: environment, now: now, expiresAt: expiresIn.map { now + $0 * 1000 })
         try await store.createAPIKey(record)
         try await store.recordAudit(
             AuditEvent(
                 id: ResourceID.make("aud"), actor: caller.actor, action: "api_key.create", target: record.id, oldValue: nil,
-                newValue: "\(role.rawValue) \(name)", createdAt: now))
+                newValue: "\(role.rawValue) \(name)", createdAt: now, environment: environment))
         return try respond(.created, APIKeyBody(record, now: now, key: key))
     }
 
@@ -68,6 +86,7 @@ extension APIHandlers {
         try QueryParameters(r).rejectUnknown()
         let id = try c.parameters.require("id")
         let now = deps.now()
+        if let key = try await store.apiKey(id: id) { try Self.sameEnvironment(key.environment, caller, "api key \(id)", param: "id") }
         let record: APIKeyRecord
         do {
             record = try await store.revokeAPIKey(id: id, at: now, actor: caller.actor, now: now)
@@ -85,6 +104,7 @@ extension APIHandlers {
         // A day by default: long enough for a receiver to deploy the new secret.
         let overlap = try body.int("overlap_seconds", in: 0...(7 * 86_400)) ?? 86_400
         try body.rejectUnknownFields()
+        try await checkEndpointEnvironment(id, caller)
         let now = deps.now()
         let endpoint: WebhookEndpoint
         do {
@@ -96,7 +116,7 @@ extension APIHandlers {
         try await store.recordAudit(
             AuditEvent(
                 id: ResourceID.make("aud"), actor: caller.actor, action: "webhook_endpoint.rotate_secret", target: id, oldValue: nil,
-                newValue: "overlap \(overlap) s", createdAt: now))
+                newValue: "overlap \(overlap) s", createdAt: now, environment: caller.environment))
         return try respond(WebhookEndpointBody(endpoint, showSecret: true))
     }
 }

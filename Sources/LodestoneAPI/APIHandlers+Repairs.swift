@@ -6,7 +6,7 @@ import Logging
 
 // Operator repair: re-read a transaction a customer says was missed.
 extension APIHandlers {
-    func checkDeposit(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+    func checkDeposit(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
         var request = r
         var body = try await JSONBody.read(&request, context: c)
@@ -18,6 +18,7 @@ extension APIHandlers {
         }
         let block = try body.int("block_number", in: 0...Int64(Int32.max) * 1000)
         try body.rejectUnknownFields()
+        try Self.networkInEnvironment(network, caller, param: "network")
         let notWatched = APIError.invalid("network", "network \(network) is not watched by this deployment (no endpoints configured)")
         guard deps.isWatched(network), let checker = deps.transactionChecker else { throw notWatched }
         let check: TransactionCheck?
@@ -31,7 +32,9 @@ extension APIHandlers {
             throw APIError(.badGateway, "node_unavailable", "the \(network) nodes did not answer the check usably; retry later (the log has the reason)")
         }
         guard let check else { throw notWatched }
-        return try respond(TransactionCheckBody(check))
+        var decimals: [String: Int] = [:]
+        for id in Set(check.transfers.map(\.assetID)) { decimals[id] = try await self.decimals(id) }
+        return try respond(TransactionCheckBody(check, decimals: decimals))
     }
 }
 
@@ -75,7 +78,7 @@ struct TransactionCheckBody: Encodable {
         try c.encode(transfers, forKey: .transfers)
     }
 
-    init(_ check: TransactionCheck) throws {
+    init(_ check: TransactionCheck, decimals: [String: Int]) throws {
         network = check.network.rawValue
         txHash = check.txHash
         status = check.status.rawValue
@@ -84,7 +87,7 @@ struct TransactionCheckBody: Encodable {
         succeeded = check.succeeded
         explanation = check.explanation
         transfers = try check.transfers.map { t in
-            let decimals = try APIHandlers.decimals(t.assetID)
+            guard let decimals = decimals[t.assetID] else { throw StoreError.corrupt("unknown asset \(t.assetID)") }
             return Transfer(
                 asset: t.assetID, amount: t.amount.decimalString(decimals: decimals), address: t.address,
                 position: t.position, outcome: t.outcome.name, deposit: t.outcome.deposit.map { DepositBody($0, decimals: decimals) })

@@ -15,7 +15,7 @@ extension APIHandlers {
 
     func patchCustomer(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
-        let customer = try await existingCustomer(c)
+        let customer = try await existingCustomer(c, caller)
         var request = r
         var body = try await JSONBody.read(&request, context: c)
         var change = CustomerChange()
@@ -37,14 +37,13 @@ extension APIHandlers {
 
     func archiveCustomer(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
-        let customer = try await existingCustomer(c)
+        let customer = try await existingCustomer(c, caller)
         return try respond(CustomerBody(try await store.archiveCustomer(id: customer.id, actor: caller.actor, now: deps.now())))
     }
 
     func patchIntent(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
-        let id = try c.parameters.require("id")
-        guard try await store.paymentIntent(id: id) != nil else { throw APIError.notFound("payment intent \(id)", param: "id") }
+        let id = try await existingIntent(c, caller).id
         var request = r
         var body = try await JSONBody.read(&request, context: c)
         var change = PaymentIntentChange()

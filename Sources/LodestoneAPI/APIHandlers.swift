@@ -14,43 +14,44 @@ struct APIHandlers: Sendable {
     func register(on b: inout APIRouterBuilder) {
         b.addPublic(.get, "/healthz") { _, _ in try await health() }
         b.addPublic(.get, "/openapi.yaml") { _, _ in openAPI() }
-        b.add(.get, "/v1/networks", .service) { r, _, _ in try await networks(r) }
-        b.add(.get, "/v1/assets", .service) { r, _, _ in try await assets(r) }
+        b.add(.get, "/v1/networks", .service) { r, _, k in try await networks(r, k) }
+        b.add(.get, "/v1/assets", .service) { r, _, k in try await assets(r, k) }
         b.add(.patch, "/v1/assets/:id", .operator) { r, c, k in try await patchAsset(r, c, k) }
-        b.add(.get, "/v1/audit_events", .operator) { r, _, _ in try await auditEvents(r) }
-        b.add(.get, "/v1/api_keys", .operator) { r, _, _ in try await listAPIKeys(r) }
+        b.add(.get, "/v1/audit_events", .operator) { r, _, k in try await auditEvents(r, k) }
+        b.add(.get, "/v1/api_keys", .operator) { r, _, k in try await listAPIKeys(r, k) }
         b.add(.post, "/v1/api_keys", .operator) { r, c, k in try await createAPIKey(r, c, k) }
         b.add(.delete, "/v1/api_keys/:id", .operator) { r, c, k in try await revokeAPIKey(r, c, k) }
-        b.add(.post, "/v1/customers", .service) { r, c, _ in try await createCustomer(r, c) }
-        b.add(.get, "/v1/customers", .service) { r, _, _ in try await listCustomers(r) }
-        b.add(.get, "/v1/customers/:id", .service) { r, c, _ in try await getCustomer(r, c) }
+        b.add(.post, "/v1/customers", .service) { r, c, k in try await createCustomer(r, c, k) }
+        b.add(.get, "/v1/customers", .service) { r, _, k in try await listCustomers(r, k) }
+        b.add(.get, "/v1/customers/:id", .service) { r, c, k in try await getCustomer(r, c, k) }
         b.add(.patch, "/v1/customers/:id", .service) { r, c, k in try await patchCustomer(r, c, k) }
         b.add(.delete, "/v1/customers/:id", .service) { r, c, k in try await archiveCustomer(r, c, k) }
-        b.add(.post, "/v1/customers/:id/addresses", .service) { r, c, _ in try await issueAddress(r, c) }
-        b.add(.get, "/v1/customers/:id/addresses", .service) { r, c, _ in try await customerAddresses(r, c) }
-        b.add(.get, "/v1/addresses/:address", .service) { r, c, _ in try await addressOwner(r, c) }
-        b.add(.post, "/v1/payment_intents", .service) { r, c, _ in try await createIntent(r, c) }
-        b.add(.get, "/v1/payment_intents", .service) { r, _, _ in try await listIntents(r) }
-        b.add(.get, "/v1/payment_intents/:id", .service) { r, c, _ in try await getIntent(r, c) }
+        b.add(.post, "/v1/customers/:id/addresses", .service) { r, c, k in try await issueAddress(r, c, k) }
+        b.add(.get, "/v1/customers/:id/addresses", .service) { r, c, k in try await customerAddresses(r, c, k) }
+        b.add(.get, "/v1/addresses/:address", .service) { r, c, k in try await addressOwner(r, c, k) }
+        b.add(.post, "/v1/payment_intents", .service) { r, c, k in try await createIntent(r, c, k) }
+        b.add(.get, "/v1/payment_intents", .service) { r, _, k in try await listIntents(r, k) }
+        b.add(.get, "/v1/payment_intents/:id", .service) { r, c, k in try await getIntent(r, c, k) }
         b.add(.patch, "/v1/payment_intents/:id", .service) { r, c, k in try await patchIntent(r, c, k) }
-        b.add(.post, "/v1/payment_intents/:id/cancel", .service) { r, c, _ in try await cancelIntent(r, c) }
-        b.add(.get, "/v1/deposits", .service) { r, _, _ in try await listDeposits(r) }
-        b.add(.get, "/v1/deposits/:id", .service) { r, c, _ in try await getDeposit(r, c) }
-        b.add(.post, "/v1/deposits/check", .operator) { r, c, _ in try await checkDeposit(r, c) }
-        b.add(.get, "/v1/customers/:id/balances", .service) { r, c, _ in try await customerBalances(r, c) }
-        b.add(.get, "/v1/events", .operator) { r, _, _ in try await listEvents(r) }
-        b.add(.get, "/v1/events/:id", .operator) { r, c, _ in try await getEvent(r, c) }
-        b.add(.post, "/v1/events/:id/redeliver", .operator) { r, c, _ in try await redeliver(r, c) }
+        b.add(.post, "/v1/payment_intents/:id/cancel", .service) { r, c, k in try await cancelIntent(r, c, k) }
+        b.add(.get, "/v1/deposits", .service) { r, _, k in try await listDeposits(r, k) }
+        b.add(.get, "/v1/deposits/:id", .service) { r, c, k in try await getDeposit(r, c, k) }
+        b.add(.post, "/v1/deposits/check", .operator) { r, c, k in try await checkDeposit(r, c, k) }
+        b.add(.get, "/v1/customers/:id/balances", .service) { r, c, k in try await customerBalances(r, c, k) }
+        b.add(.get, "/v1/events", .operator) { r, _, k in try await listEvents(r, k) }
+        b.add(.get, "/v1/events/:id", .operator) { r, c, k in try await getEvent(r, c, k) }
+        b.add(.post, "/v1/events/:id/redeliver", .operator) { r, c, k in try await redeliver(r, c, k) }
         b.add(.post, "/v1/webhook_endpoints", .operator) { r, c, k in try await createWebhookEndpoint(r, c, k) }
-        b.add(.get, "/v1/webhook_endpoints", .operator) { r, _, _ in try await listWebhookEndpoints(r) }
+        b.add(.get, "/v1/webhook_endpoints", .operator) { r, _, k in try await listWebhookEndpoints(r, k) }
         b.add(.delete, "/v1/webhook_endpoints/:id", .operator) { r, c, k in try await deleteWebhookEndpoint(r, c, k) }
         b.add(.post, "/v1/webhook_endpoints/:id/rotate_secret", .operator) { r, c, k in try await rotateWebhookSecret(r, c, k) }
     }
 
-    /// An asset's decimals from the catalog, which knows every asset ever issued, enabled or not:
-    /// amounts of a network disabled later still show in its units, never in base units.
-    static func decimals(_ assetID: String) throws -> Int {
-        guard let decimals = AssetCatalog.decimals(ofAssetID: assetID) else { throw StoreError.corrupt("unknown asset \(assetID)") }
+    /// An asset's decimals: those in force, else those its history was recorded with, so amounts of
+    /// an asset disabled or removed later still show in its units, never in base units.
+    func decimals(_ assetID: String) async throws -> Int {
+        if let asset = await deps.assets.asset(id: assetID) { return asset.decimals }
+        guard let decimals = try await store.assetDecimals(assetID: assetID) else { throw StoreError.corrupt("unknown asset \(assetID)") }
         return decimals
     }
 
@@ -70,11 +71,11 @@ struct APIHandlers: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: deps.openAPIDocument)))
     }
 
-    func networks(_ r: Request) async throws -> Response {
+    func networks(_ r: Request, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
         let enabled = deps.issuingNetworks
         var bodies: [NetworkBody] = []
-        for n in deps.networks {
+        for n in deps.networks where n.id.environment == caller.environment {
             var pool: NetworkBody.Pool? = nil
             if let lowWater = deps.addressPools[n.id] {
                 pool = NetworkBody.Pool(remaining: try await store.poolRemaining(network: n.id), lowWater: lowWater)
@@ -84,19 +85,20 @@ struct APIHandlers: Sendable {
                 NetworkBody(
                     id: n.id.rawValue, name: n.id.displayName, family: n.id.family.rawValue, chainID: n.id.evmChainID,
                     enabled: n.enabled && enabled.contains(n.id), watched: deps.isWatched(n.id), progress: progress,
-                    addressPool: pool, lagSeconds: progress?.lagSeconds(now: deps.now())))
+                    addressPool: pool, lagSeconds: progress?.lagSeconds(now: deps.now()), environment: n.id.environment.rawValue))
         }
         return try respond(DataBody(data: bodies))
     }
 
-    func assets(_ r: Request) async throws -> Response {
+    func assets(_ r: Request, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
-        return try respond(DataBody(data: await deps.assets.all().map(AssetBody.init)))
+        return try respond(DataBody(data: await deps.assets.all().filter { $0.network.environment == caller.environment }.map(AssetBody.init)))
     }
 
     func patchAsset(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         let id = try c.parameters.require("id")
         guard let asset = await deps.assets.asset(id: id) else { throw APIError.notFound("asset \(id)", param: "id") }
+        try Self.sameEnvironment(asset.network.environment, caller, "asset \(id)", param: "id")
         var request = r
         var body = try await JSONBody.read(&request, context: c)
         guard let confirmations = try body.int("confirmations", in: 1...Int64(Asset.maxConfirmations)) else {
@@ -148,17 +150,17 @@ struct APIHandlers: Sendable {
         }
     }
 
-    func auditEvents(_ r: Request) async throws -> Response {
+    func auditEvents(_ r: Request, _ caller: APIKeyRecord) async throws -> Response {
         var q = try QueryParameters(r)
         let (page, size) = try q.paging()
         try q.rejectUnknown()
-        let result = try await store.auditEvents(page: page, pageSize: size)
+        let result = try await store.auditEvents(environment: caller.environment, page: page, pageSize: size)
         return try respond(ListBody(data: result.items.map(AuditEventBody.init), page: page, pageSize: size, total: result.total))
     }
 
     // MARK: customers and addresses
 
-    func createCustomer(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+    func createCustomer(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         var request = r
         var body = try await JSONBody.read(&request, context: c)
         let externalID = try body.string("external_id", maxLength: 128)
@@ -168,7 +170,7 @@ struct APIHandlers: Sendable {
         let metadata = try body.metadata()
         try body.rejectUnknownFields()
         let customer = try await store.createCustomer(
-            externalID: externalID, email: email, metadata: metadata, now: deps.now())
+            externalID: externalID, email: email, metadata: metadata, environment: caller.environment, now: deps.now())
         return try respond(.created, CustomerBody(customer))
     }
 
@@ -178,33 +180,39 @@ struct APIHandlers: Sendable {
             && !parts[1].hasSuffix(".") && !s.contains(where: { $0.isWhitespace })
     }
 
-    func listCustomers(_ r: Request) async throws -> Response {
+    func listCustomers(_ r: Request, _ caller: APIKeyRecord) async throws -> Response {
         var q = try QueryParameters(r)
         let includeArchived = try q.bool("include_archived") ?? false
         let listing = try q.listing()
         try q.rejectUnknown()
+        let environment = caller.environment
         return try await list(
-            listing, what: "customer", page: { try await store.customers(includeArchived: includeArchived, page: $0, pageSize: $1) },
-            cursor: { try await store.customers(includeArchived: includeArchived, from: $0, pageSize: $1) }, item: { CustomerBody($0) })
+            listing, what: "customer",
+            page: { try await store.customers(includeArchived: includeArchived, environment: environment, page: $0, pageSize: $1) },
+            cursor: { try await store.customers(includeArchived: includeArchived, environment: environment, from: $0, pageSize: $1) },
+            item: { CustomerBody($0) })
     }
 
-    func existingCustomer(_ c: APIRequestContext) async throws -> Customer {
+    /// The customer named by the path, when it is in the caller's environment.
+    func existingCustomer(_ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Customer {
         let id = try c.parameters.require("id")
         guard let customer = try await store.customer(id: id) else { throw APIError.notFound("customer \(id)", param: "id") }
+        try Self.sameEnvironment(customer.environment, caller, "customer \(id)", param: "id")
         return customer
     }
 
-    func getCustomer(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+    func getCustomer(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
-        return try respond(CustomerBody(try await existingCustomer(c)))
+        return try respond(CustomerBody(try await existingCustomer(c, caller)))
     }
 
-    func issueAddress(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+    func issueAddress(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         var request = r
         var body = try await JSONBody.read(&request, context: c)
         let network = try deps.enabledNetwork(try body.requiredString("network", maxLength: 32), param: "network")
         try body.rejectUnknownFields()
-        let customer = try await existingCustomer(c)
+        try Self.networkInEnvironment(network, caller, param: "network")
+        let customer = try await existingCustomer(c, caller)
         try Self.refuseArchived(customer)
         let (address, created) = try await issue(customerID: customer.id, network: network, logger: c.logger)
         return try respond(created ? .created : .ok, AddressBody(address, watched: watchedAddress(address)))
@@ -228,9 +236,9 @@ struct APIHandlers: Sendable {
         return issued
     }
 
-    func customerAddresses(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+    func customerAddresses(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
-        let customer = try await existingCustomer(c)
+        let customer = try await existingCustomer(c, caller)
         return try respond(DataBody(data: try await store.addresses(customerID: customer.id).map { AddressBody($0, watched: watchedAddress($0)) }))
     }
 
@@ -242,7 +250,7 @@ struct APIHandlers: Sendable {
         return nil
     }
 
-    func addressOwner(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+    func addressOwner(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
         let text = try c.parameters.require("address")
         // Something that is no address at all is, a fortiori, not one of ours.
@@ -251,7 +259,7 @@ struct APIHandlers: Sendable {
                 .notFound, "not_found", "'\(text.prefix(100))' is not a valid address on any supported network",
                 param: "address")
         }
-        guard let owned = try await store.address(matching: parsed) else {
+        guard let owned = try await store.address(matching: parsed, environment: caller.environment) else {
             throw APIError.notFound("address \(parsed.normalized)", param: "address")
         }
         return try respond(AddressBody(owned, watched: watchedAddress(owned)))
@@ -259,11 +267,14 @@ struct APIHandlers: Sendable {
 
     // MARK: payment intents
 
-    func createIntent(_ r: Request, _ c: APIRequestContext) async throws -> Response {
-        let idempotencyKey = r.headers[.idempotencyKey]
-        if let key = idempotencyKey, key.isEmpty || key.count > 255 {
+    func createIntent(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
+        let sentKey = r.headers[.idempotencyKey]
+        if let key = sentKey, key.isEmpty || key.count > 255 {
             throw APIError.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 255 characters")
         }
+        // Each environment has its own idempotency keys: the same key sent with a sandbox and a
+        // production key names two requests (production keys are stored as sent, as before).
+        let idempotencyKey = sentKey.map { caller.environment.isLive ? $0 : "\(caller.environment.rawValue):\($0)" }
         var request = r
         var body = try await JSONBody.read(&request, context: c)
         let assetID = try body.requiredString("asset", maxLength: 64)
@@ -277,6 +288,7 @@ struct APIHandlers: Sendable {
         guard let asset = await deps.assets.asset(id: assetID) else {
             throw APIError.invalid("asset", "unknown asset '\(assetID)'")
         }
+        try Self.networkInEnvironment(asset.network, caller, param: "asset")
         _ = try deps.enabledNetwork(asset.network.rawValue, param: "asset")
         guard deps.isWatched(asset.network) else {
             // Nothing would ever see the payment: refuse rather than take an order that cannot be paid.
@@ -291,7 +303,14 @@ struct APIHandlers: Sendable {
         }
         guard amount > .zero else { throw APIError.invalid("amount", "amount must be greater than zero") }
         let now = deps.now()
-        if let customer = try await store.customer(id: customerID) { try Self.refuseArchived(customer) }
+        if let customer = try await store.customer(id: customerID) {
+            guard customer.environment == caller.environment else {
+                throw APIError(
+                    .unprocessableContent, "environment_mismatch",
+                    "customer \(customerID) is a \(customer.environment) customer; this key is for \(caller.environment)", param: "customer")
+            }
+            try Self.refuseArchived(customer)
+        }
         // Issuing (or finding) the deposit address also proves the customer exists.
         let address: CustomerAddress
         do {
@@ -308,13 +327,21 @@ struct APIHandlers: Sendable {
     }
 
     func intentBody(_ intent: PaymentIntent) async throws -> PaymentIntentBody {
-        PaymentIntentBody(intent: intent, decimals: try Self.decimals(intent.assetID))
+        PaymentIntentBody(intent: intent, decimals: try await decimals(intent.assetID))
     }
 
-    func getIntent(_ r: Request, _ c: APIRequestContext) async throws -> Response {
-        try QueryParameters(r).rejectUnknown()
+    /// The intent named by the path, when it is in the caller's environment.
+    func existingIntent(_ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> PaymentIntent {
         let id = try c.parameters.require("id")
-        guard var intent = try await store.paymentIntent(id: id) else { throw APIError.notFound("payment intent \(id)", param: "id") }
+        guard let intent = try await store.paymentIntent(id: id) else { throw APIError.notFound("payment intent \(id)", param: "id") }
+        try Self.sameEnvironment(intent.network.environment, caller, "payment intent \(id)", param: "id")
+        return intent
+    }
+
+    func getIntent(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
+        try QueryParameters(r).rejectUnknown()
+        var intent = try await existingIntent(c, caller)
+        let id = intent.id
         let now = deps.now()
         if intent.status == .requiresPayment, intent.expiresAt <= now {
             // Expiry is also swept in the background; never show an open intent past its time.
@@ -324,9 +351,10 @@ struct APIHandlers: Sendable {
         return try respond(try await intentBody(intent))
     }
 
-    func listIntents(_ r: Request) async throws -> Response {
+    func listIntents(_ r: Request, _ caller: APIKeyRecord) async throws -> Response {
         var q = try QueryParameters(r)
         var filter = PaymentIntentFilter()
+        filter.environment = caller.environment
         filter.customerID = try q.string("customer", maxLength: 64)
         if let status = try q.string("status", maxLength: 32) {
             guard let s = PaymentIntentStatus(rawValue: status) else {
@@ -343,29 +371,29 @@ struct APIHandlers: Sendable {
             cursor: { try await store.paymentIntents(filter, from: $0, pageSize: $1) }, item: { try await intentBody($0) })
     }
 
-    func cancelIntent(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+    func cancelIntent(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
-        let id = try c.parameters.require("id")
-        guard try await store.paymentIntent(id: id) != nil else { throw APIError.notFound("payment intent \(id)", param: "id") }
+        let id = try await existingIntent(c, caller).id
         return try respond(try await intentBody(try await store.cancelPaymentIntent(id: id, now: deps.now())))
     }
 
     // MARK: deposits, balances, events
 
-    func customerBalances(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+    func customerBalances(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
-        let customer = try await existingCustomer(c)
+        let customer = try await existingCustomer(c, caller)
         var items: [BalanceBody] = []
         for (assetID, amount) in try await store.balances(customerID: customer.id).sorted(by: { $0.key < $1.key }) {
-            let decimals = try Self.decimals(assetID)
+            let decimals = try await decimals(assetID)
             items.append(BalanceBody(asset: assetID, amount: amount.decimalString(decimals: decimals)))
         }
         return try respond(DataBody(data: items))
     }
 
-    func listEvents(_ r: Request) async throws -> Response {
+    func listEvents(_ r: Request, _ caller: APIKeyRecord) async throws -> Response {
         var q = try QueryParameters(r)
         var filter = EventFilter()
+        filter.environment = caller.environment
         if let type = try q.string("type", maxLength: 64) {
             guard let t = EventType(rawValue: type) else {
                 throw APIError.invalid("type", "type must be one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -380,9 +408,10 @@ struct APIHandlers: Sendable {
             cursor: { try await store.events(filter, from: $0, pageSize: $1) }, item: { EventBody($0) })
     }
 
-    func listDeposits(_ r: Request) async throws -> Response {
+    func listDeposits(_ r: Request, _ caller: APIKeyRecord) async throws -> Response {
         var q = try QueryParameters(r)
         var filter = DepositFilter()
+        filter.environment = caller.environment
         filter.customerID = try q.string("customer", maxLength: 64)
         if let address = try q.string("address", maxLength: 128) {
             guard let parsed = Self.parseAnyNetwork(address) else {
@@ -416,27 +445,36 @@ struct APIHandlers: Sendable {
         try q.rejectUnknown()
         return try await list(
             listing, what: "deposit", page: { try await store.deposits(filter, page: $0, pageSize: $1) },
-            cursor: { try await store.deposits(filter, from: $0, pageSize: $1) }, item: { DepositBody($0, decimals: try Self.decimals($0.assetID)) })
+            cursor: { try await store.deposits(filter, from: $0, pageSize: $1) },
+            item: { DepositBody($0, decimals: try await decimals($0.assetID)) })
     }
 
-    func getDeposit(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+    func getDeposit(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
         let id = try c.parameters.require("id")
         guard let deposit = try await store.deposit(id: id) else { throw APIError.notFound("deposit \(id)", param: "id") }
-        return try respond(DepositBody(deposit, decimals: try Self.decimals(deposit.assetID)))
+        try Self.sameEnvironment(deposit.network.environment, caller, "deposit \(id)", param: "id")
+        return try respond(DepositBody(deposit, decimals: try await decimals(deposit.assetID)))
     }
 
-    func getEvent(_ r: Request, _ c: APIRequestContext) async throws -> Response {
-        try QueryParameters(r).rejectUnknown()
+    /// The event named by the path, when it is in the caller's environment.
+    func existingEvent(_ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> OutboxEvent {
         let id = try c.parameters.require("id")
         guard let event = try await store.event(id: id) else { throw APIError.notFound("event \(id)", param: "id") }
-        return try respond(EventDetailBody(event: event, deliveries: try await store.deliveries(eventID: id)))
+        try Self.sameEnvironment(event.environment, caller, "event \(id)", param: "id")
+        return event
     }
 
-    func redeliver(_ r: Request, _ c: APIRequestContext) async throws -> Response {
+    func getEvent(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
-        let id = try c.parameters.require("id")
-        guard let event = try await store.event(id: id) else { throw APIError.notFound("event \(id)", param: "id") }
+        let event = try await existingEvent(c, caller)
+        return try respond(EventDetailBody(event: event, deliveries: try await store.deliveries(eventID: event.id)))
+    }
+
+    func redeliver(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
+        try QueryParameters(r).rejectUnknown()
+        let event = try await existingEvent(c, caller)
+        let id = event.id
         try await store.redeliver(eventID: id, now: deps.now())
         return try respond(.accepted, EventDetailBody(event: event, deliveries: try await store.deliveries(eventID: id)))
     }
@@ -460,22 +498,33 @@ struct APIHandlers: Sendable {
         }
         if let problem = await deps.webhookURLProblem(url) { throw APIError.invalid("url", problem) }
         let endpoint = try await store.createWebhookEndpoint(
-            url: url, events: events, secret: WebhookSignature.newSecret(), now: deps.now())
+            url: url, events: events, secret: WebhookSignature.newSecret(), environment: caller.environment, now: deps.now())
         try await store.recordAudit(
             AuditEvent(
                 id: ResourceID.make("aud"), actor: caller.actor, action: "webhook_endpoint.create", target: endpoint.id,
-                oldValue: nil, newValue: url, createdAt: deps.now()))
+                oldValue: nil, newValue: url, createdAt: deps.now(), environment: caller.environment))
         return try respond(.created, WebhookEndpointBody(endpoint, showSecret: true))
     }
 
-    func listWebhookEndpoints(_ r: Request) async throws -> Response {
+    func listWebhookEndpoints(_ r: Request, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
-        return try respond(DataBody(data: try await store.webhookEndpoints().map { WebhookEndpointBody($0, showSecret: false) }))
+        return try respond(
+            DataBody(
+                data: try await store.webhookEndpoints().filter { $0.environment == caller.environment }.map {
+                    WebhookEndpointBody($0, showSecret: false)
+                }))
+    }
+
+    /// Refuses an endpoint id of the other environment (an unknown one is the store's 404).
+    func checkEndpointEnvironment(_ id: String, _ caller: APIKeyRecord) async throws {
+        guard let endpoint = try await store.webhookEndpoints().first(where: { $0.id == id }) else { return }
+        try Self.sameEnvironment(endpoint.environment, caller, "webhook endpoint \(id)", param: "id")
     }
 
     func deleteWebhookEndpoint(_ r: Request, _ c: APIRequestContext, _ caller: APIKeyRecord) async throws -> Response {
         try QueryParameters(r).rejectUnknown()
         let id = try c.parameters.require("id")
+        try await checkEndpointEnvironment(id, caller)
         do {
             try await store.deleteWebhookEndpoint(id: id, now: deps.now())
         } catch StoreError.notFound {
@@ -484,7 +533,7 @@ struct APIHandlers: Sendable {
         try await store.recordAudit(
             AuditEvent(
                 id: ResourceID.make("aud"), actor: caller.actor, action: "webhook_endpoint.delete", target: id,
-                oldValue: nil, newValue: nil, createdAt: deps.now()))
+                oldValue: nil, newValue: nil, createdAt: deps.now(), environment: caller.environment))
         return try respond(DeletedBody(id: id, deleted: true))
     }
 }

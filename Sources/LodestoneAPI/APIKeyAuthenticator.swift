@@ -4,15 +4,16 @@ public import LodestoneDomain
 public import LodestoneStore
 import Crypto
 import Foundation
-import LodestoneCore
+public import LodestoneCore
 import Synchronization
 
 /// API key secrets and their stored form.
 public enum APIKeySecret {
-    /// A new key: `lsk_` + 32 random bytes in Base58 (about 190 bits of entropy after the prefix).
-    public static func generate() -> String {
+    /// A new key: `lsk_live_` or `lsk_test_` + 32 random bytes in Base58 (about 190 bits of
+    /// entropy after the prefix).
+    public static func generate(environment: DeploymentEnvironment) -> String {
         var rng = SystemRandomNumberGenerator()
-        return "lsk_" + Base58.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        return environment.keyPrefix + Base58.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
     }
 
     /// What the store keeps: hex SHA-256 of the key. Keys are long random strings, so a fast hash
@@ -20,18 +21,18 @@ public enum APIKeySecret {
     public static func hash(_ key: String) -> String { Hex.encode(SHA256.hash(data: Array(key.utf8))) }
 
     /// The part of a key that listings show: enough to recognise it, far too little to use it.
-    public static func prefix(_ key: String) -> String { String(key.prefix(12)) }
+    public static func prefix(_ key: String) -> String { String(key.prefix(16)) }
 
     /// A new key and its record: the key text is returned once and never stored.
     public static func issue(
-        name: String, role: APIKeyRole, now: Int64, expiresAt: Int64? = nil
+        name: String, role: APIKeyRole, environment: DeploymentEnvironment, now: Int64, expiresAt: Int64? = nil
     ) -> (key: String, record: APIKeyRecord) {
-        let key = generate()
+        let key = generate(environment: environment)
         return (
             key,
             APIKeyRecord(
                 id: ResourceID.make("key"), name: name, role: role, hash: hash(key), createdAt: now, prefix: prefix(key),
-                expiresAt: expiresAt)
+                expiresAt: expiresAt, environment: environment)
         )
     }
 }

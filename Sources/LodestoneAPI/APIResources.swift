@@ -11,7 +11,7 @@ public enum APIResources {
     }()
 
     static let networkEnumLine =
-        "      enum: [ethereum, bsc, polygon, base, arbitrum, tron, solana, bitcoin, bitcoin-testnet, bitcoin-regtest]"
+        "      enum: [ethereum, bsc, polygon, base, arbitrum, tron, solana, bitcoin, ethereum-sepolia, bsc-testnet, polygon-amoy, base-sepolia, arbitrum-sepolia, tron-nile, tron-shasta, solana-devnet, solana-testnet, bitcoin-testnet, bitcoin-testnet4, bitcoin-signet, bitcoin-regtest]"
 
     /// The document as this deployment serves it: the network enum lists only enabled networks.
     public static func openAPIDocument(enabledNetworks: [String]) -> String {

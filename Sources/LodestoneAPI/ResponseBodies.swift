@@ -42,6 +42,8 @@ struct NetworkBody: ResponseEncodable {
     let addressPool: Pool?
     /// Seconds since the scan was last at the head.
     let lagSeconds: Int64?
+    /// `production` or `sandbox`.
+    let environment: String
 
     struct Pool: Encodable {
         let remaining: Int
@@ -61,7 +63,7 @@ struct NetworkBody: ResponseEncodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, family, enabled, watched, lag, endpoints, lease
+        case id, name, family, enabled, watched, lag, endpoints, lease, environment
         case addressPool = "address_pool"
         case lagSeconds = "lag_seconds"
         case chainID = "chain_id"
@@ -75,6 +77,7 @@ struct NetworkBody: ResponseEncodable {
         try c.encode(id, forKey: .id)
         try c.encode(name, forKey: .name)
         try c.encode(family, forKey: .family)
+        try c.encode(environment, forKey: .environment)
         try c.encode(chainID, forKey: .chainID)  // explicit null outside EVM
         try c.encode(enabled, forKey: .enabled)
         try c.encode(watched, forKey: .watched)
@@ -145,9 +148,11 @@ struct CustomerBody: ResponseEncodable {
     let metadata: JSONValue?
     let created: String
     let archivedAt: String?
+    let environment: String
 
     init(_ c: Customer) {
         id = c.id
+        environment = c.environment.rawValue
         externalID = c.externalID
         email = c.email
         metadata = metadataValue(c.metadata)
@@ -164,9 +169,10 @@ struct CustomerBody: ResponseEncodable {
         try c.encode(created, forKey: .created)
         try c.encode(archivedAt != nil, forKey: .archived)
         try c.encode(archivedAt, forKey: .archivedAt)
+        try c.encode(environment, forKey: .environment)
     }
     enum CodingKeys: String, CodingKey {
-        case id, email, metadata, created, archived
+        case id, email, metadata, created, archived, environment
         case archivedAt = "archived_at"
         case externalID = "external_id"
     }
@@ -192,8 +198,8 @@ struct AddressBody: ResponseEncodable {
         index = a.index
         created = rfc3339(a.createdAt)
         self.watched = watched
-        tokenAccounts = NetworkID(rawValue: a.network) == .solana
-            ? (try? SolanaTokenAccounts.entries(owner: a.address, assets: AssetCatalog.defaults(for: .solana)))?.map(TokenAccountBody.init)
+        tokenAccounts = NetworkID(rawValue: a.network)?.family == .solana
+            ? (try? SolanaTokenAccounts.entries(owner: a.address, assets: NetworkID(rawValue: a.network).map(AssetCatalog.all(for:)) ?? []))?.map(TokenAccountBody.init)
             : nil
     }
     enum CodingKeys: String, CodingKey {
@@ -237,9 +243,8 @@ struct PaymentIntentBody: ResponseEncodable {
         try c.encode(intent.depositAddress, forKey: .depositAddress)
         // A Solana token may be sent to the owner (the wallet finds or creates its token account)
         // or straight to that associated token account.
-        let tokenAccount = intent.network == .solana
-            ? (try? SolanaTokenAccounts.entries(owner: intent.depositAddress, assets: AssetCatalog.defaults(for: .solana)))?
-                .first { $0.assetID == intent.assetID }?.address
+        let tokenAccount = intent.network.family == .solana
+            ? (try? SolanaTokenAccounts.entries(owner: intent.depositAddress, assets: AssetCatalog.all(for: intent.network)))?.first { $0.assetID == intent.assetID }?.address
             : nil
         try c.encode(tokenAccount, forKey: .depositTokenAccount)
         try c.encode(intent.confirmationsRequired, forKey: .confirmationsRequired)
@@ -358,13 +363,16 @@ struct WebhookEndpointBody: ResponseEncodable {
     let secret: String?
     /// Until when the secret a rotation replaced is still signed with.
     let previousSecretExpiresAt: String?
+    /// Whose events it receives.
+    let environment: String
     enum CodingKeys: String, CodingKey {
-        case id, url, events, created, secret
+        case id, url, events, created, secret, environment
         case previousSecretExpiresAt = "previous_secret_expires_at"
     }
 
     init(_ e: WebhookEndpoint, showSecret: Bool) {
         id = e.id
+        environment = e.environment.rawValue
         url = e.url
         events = e.events.map(\.rawValue)
         created = rfc3339(e.createdAt)
@@ -408,6 +416,8 @@ struct EventDetailBody: ResponseEncodable {
     let type: String
     let created: String
     let data: JSONValue
+    let environment: String
+    let livemode: Bool
     let deliveries: [DeliveryBody]
 
     init(event: OutboxEvent, deliveries: [DeliveryRecord]) {
@@ -416,6 +426,8 @@ struct EventDetailBody: ResponseEncodable {
         type = base.type
         created = base.created
         data = base.data
+        environment = base.environment
+        livemode = base.livemode
         self.deliveries = deliveries.map { d in
             DeliveryBody(
                 endpoint: d.endpointID, status: d.status.rawValue, nextAttemptAt: d.nextAttemptAt.map(rfc3339),

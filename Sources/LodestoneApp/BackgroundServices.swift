@@ -50,7 +50,7 @@ struct ThresholdFileWatcher: Service {
                 for await snapshot in updates {
                     do {
                         try await ThresholdSync.apply(
-                            LodestoneConfiguration.fileConfirmations(snapshot), registry: registry, store: store, now: now())
+                            LodestoneConfiguration.fileConfirmations(snapshot, assets: await registry.all()), registry: registry, store: store, now: now())
                     } catch {
                         logger.error("applying thresholds from the config file failed", metadata: ["error": "\(error)"])
                     }

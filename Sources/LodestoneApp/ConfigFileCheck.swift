@@ -13,6 +13,14 @@ public enum ConfigFileCheck {
         return problems(yaml: text)
     }
 
+    /// The ids the file's `assets:` mapping names (catalog assets and the operator's tokens).
+    public static func assetIDs(path: String) -> [String] {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8),
+            let top = (try? Yams.load(yaml: text)) as? [String: Any], let assets = top["assets"] as? [String: Any]
+        else { return [] }
+        return assets.keys.sorted()
+    }
+
     /// Problems in YAML text.
     public static func problems(yaml text: String) -> [String] {
         let root: Any?
@@ -53,16 +61,32 @@ public enum ConfigFileCheck {
                 c.network(value, network)
             }
         }
-        let knownAssets = NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)).map(\.id)
-        if let assets = c.mapping(top["assets"], at: "assets", allowed: knownAssets) {
-            for (id, value) in assets where knownAssets.contains(id) {
-                if let asset = c.mapping(value, at: "assets.\(id)", allowed: ["confirmations", "confirmation_tiers", "minimum", "commitment"]) {
-                    if let minimum = asset["minimum"], !(minimum is String) {
-                        c.fail("assets.\(id).minimum", "must be a decimal amount written as a string, such as \"0.50\"")
-                    }
-                    let confirmations = c.int(asset["confirmations"], at: "assets.\(id).confirmations", in: 1...Asset.maxConfirmations)
-                    c.tiers(asset["confirmation_tiers"], confirmations: confirmations, assetID: id)
+        if let assets = c.mapping(top["assets"], at: "assets", allowed: nil) {
+            let catalog = NetworkID.allCases.flatMap(AssetCatalog.all(for:))
+            let thresholdKeys = ["enabled", "confirmations", "confirmation_tiers", "minimum", "commitment"]
+            for (id, value) in assets.sorted(by: { $0.key < $1.key }) {
+                let builtIn = catalog.first { $0.id == id }
+                let allowed = builtIn == nil ? thresholdKeys + AssetDefinitions.definitionKeys : thresholdKeys
+                guard let entry = c.mapping(value, at: "assets.\(id)", allowed: allowed) else { continue }
+                c.bool(entry["enabled"], at: "assets.\(id).enabled")
+                var asset = builtIn
+                if builtIn == nil {
+                    var problems: [String] = []
+                    let decimals = c.int(entry["decimals"], at: "assets.\(id).decimals", in: 0...AssetDefinitions.Definition.maxDecimals)
+                    let definition = AssetDefinitions.Definition(
+                        id: id, network: c.string(entry["network"], at: "assets.\(id).network"),
+                        symbol: c.string(entry["symbol"], at: "assets.\(id).symbol"),
+                        contract: c.string(entry["contract"], at: "assets.\(id).contract"),
+                        mint: c.string(entry["mint"], at: "assets.\(id).mint"), decimals: decimals)
+                    asset = definition.asset(problems: &problems)
+                    // A missing decimals entry is reported once, by the definition.
+                    for p in problems where !(p.hasPrefix("decimals:") && entry["decimals"] != nil) { c.fail("assets.\(id).\(p.prefix { $0 != ":" })", String(p.drop { $0 != ":" }.dropFirst(2))) }
                 }
+                if let minimum = entry["minimum"], !(minimum is String) {
+                    c.fail("assets.\(id).minimum", "must be a decimal amount written as a string, such as \"0.50\"")
+                }
+                let confirmations = c.int(entry["confirmations"], at: "assets.\(id).confirmations", in: 1...Asset.maxConfirmations)
+                c.tiers(entry["confirmation_tiers"], confirmations: confirmations, assetID: id, asset: asset)
             }
         }
         return c.problems
@@ -74,15 +98,15 @@ public enum ConfigFileCheck {
         mutating func fail(_ path: String, _ message: String) { problems.append("\(path): \(message)") }
 
         @discardableResult
-        mutating func mapping(_ value: Any?, at path: String, allowed: [String]) -> [String: Any]? {
+        mutating func mapping(_ value: Any?, at path: String, allowed: [String]?) -> [String: Any]? {
             guard let value, !(value is NSNull) else { return nil }
             guard let map = value as? [String: Any] else {
                 fail(path.isEmpty ? "(root)" : path, "must be a mapping")
                 return nil
             }
-            for key in map.keys.sorted() where !allowed.contains(key) {
+            for key in map.keys.sorted() where allowed.map({ !$0.contains(key) }) ?? false {
                 let full = path.isEmpty ? key : "\(path).\(key)"
-                fail(full, "unknown key (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+                fail(full, "unknown key (expected one of: \((allowed ?? []).sorted().joined(separator: ", ")))")
             }
             return map
         }
@@ -112,7 +136,7 @@ public enum ConfigFileCheck {
         }
 
         /// An asset's `confirmation_tiers`: a list of quoted `"UP_TO: CONFIRMATIONS"` strings.
-        mutating func tiers(_ value: Any?, confirmations: Int?, assetID: String) {
+        mutating func tiers(_ value: Any?, confirmations: Int?, assetID: String, asset: Asset?) {
             guard let value, !(value is NSNull) else { return }
             let path = "assets.\(assetID).confirmation_tiers"
             guard let list = value as? [Any], list.allSatisfy({ $0 is String }) else {
@@ -123,7 +147,7 @@ public enum ConfigFileCheck {
                 fail(path, "needs assets.\(assetID).confirmations, the count for amounts above every tier")
                 return
             }
-            guard let asset = NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)).first(where: { $0.id == assetID }) else { return }
+            guard let asset else { return }
             let texts = list.compactMap { $0 as? String }
             if case .failure(let problem) = ConfirmationTiersText.threshold(
                 confirmations: confirmations, tiers: texts, decimals: asset.decimals, symbol: asset.symbol)

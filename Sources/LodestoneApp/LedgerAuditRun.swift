@@ -83,7 +83,7 @@ public enum LedgerAuditRun {
         config: LodestoneConfiguration, store: SQLStore, logger: Logger, summary: inout Summary, report: @Sendable (OnChainLine) -> Void
     ) async throws {
         let enabled = NetworkID.allCases.filter { config.networks[$0]?.enabled == true }
-        let registry = AssetRegistry(assets: enabled.flatMap(AssetCatalog.defaults(for:)))
+        let registry = AssetRegistry(assets: config.enabledAssets)
         let factory = ScannerFactory(config: config, store: store, registry: registry, now: { Int64(Date().timeIntervalSince1970 * 1000) }, logger: logger)
         for network in enabled where config.networks[network]?.rpc.isEmpty == false {
             guard let source = await factory.source(for: network) as? any HoldingsReading & ChainSource else {

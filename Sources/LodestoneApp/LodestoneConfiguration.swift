@@ -77,6 +77,14 @@ public struct LodestoneConfiguration: Sendable {
     public var metrics: (host: String, port: Int)? = nil
     /// Solana assets credited by counting slots (`commitment: confirmed` or `slots`) instead of at `finalized`.
     public var countedAssets: Set<String> = []
+    /// Every asset in force, on every network (enabled or not): the catalog's, less those the
+    /// operator disabled, plus opt-in ones enabled and tokens defined in `assets:`.
+    public var assets: [Asset] = []
+    /// Ids of the tokens the operator defined: their decimals and symbol are checked against the chain.
+    public var operatorAssets: Set<String> = []
+
+    /// The assets in force on the enabled networks.
+    public var enabledAssets: [Asset] { assets.filter { networks[$0.network]?.enabled == true } }
 
     /// Networks enabled by default: the eight production networks.
     static func defaultEnabled(_ n: NetworkID) -> Bool { n.isMainnet }
@@ -121,12 +129,20 @@ public struct LodestoneConfiguration: Sendable {
                     r.problems.append("\(base).xpub: a pooled network takes no key; remove it or use address_source: seed")
                 }
                 if let cluster = r.string("\(base).cluster") {
+                    // A public cluster is its own network (devnet is solana-devnet): the name here
+                    // may only repeat this network's cluster, so test money never passes for mainnet's.
+                    let own = SolanaSource.genesisHashes.first { $0.value == SolanaSource.genesisHash(of: n) }?.key ?? "mainnet-beta"
                     if let hash = SolanaSource.genesisHashes[cluster] {
-                        settings.genesisHash = hash
+                        if cluster == own {
+                            settings.genesisHash = hash
+                        } else {
+                            let home = NetworkID.allCases.first { SolanaSource.genesisHash(of: $0) == hash }?.rawValue ?? cluster
+                            r.problems.append("\(base).cluster: \(cluster) is the network \(home); here use \(own) or a local validator's genesis hash")
+                        }
                     } else if (try? SolanaAddress.parse(cluster)) != nil {
                         settings.genesisHash = cluster  // a local validator's genesis hash
                     } else {
-                        r.problems.append("\(base).cluster: must be mainnet-beta, devnet, testnet or a genesis hash (Base58)")
+                        r.problems.append("\(base).cluster: must be \(own) or a local validator's genesis hash (Base58)")
                     }
                 }
             }
@@ -162,7 +178,8 @@ public struct LodestoneConfiguration: Sendable {
         var fileConfirmations: [String: ConfirmationThreshold] = [:]
         var minimums: [String: Amount] = [:]
         var countedAssets: Set<String> = []
-        for asset in NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)) {
+        let (assets, operatorAssets) = AssetDefinitions.read(&r, declared: r.strings(ConfigLoading.declaredAssetsKey) ?? [])
+        for asset in assets {
             let key = "assets.\(asset.id)"
             if let commitment = r.string("\(key).commitment") {
                 if asset.network.family != .solana {
@@ -211,18 +228,19 @@ public struct LodestoneConfiguration: Sendable {
             rateLimitWindow: r.int("rate_limit.window_seconds", in: 1...3600) ?? 60,
             reloadSeconds: r.int("config_reload_seconds", in: 1...3600) ?? 5,
             networks: networks, fileConfirmations: fileConfirmations, minimums: minimums,
-            allowPrivateWebhookURLs: allowPrivate, dataKeyFile: r.string("secrets.data_key_file"), countedAssets: countedAssets)
+            allowPrivateWebhookURLs: allowPrivate, dataKeyFile: r.string("secrets.data_key_file"), countedAssets: countedAssets,
+            assets: assets, operatorAssets: operatorAssets)
         var withMetrics = config
         if let port = r.int("metrics.port", in: 1...65535) { withMetrics.metrics = (r.string("metrics.host") ?? "127.0.0.1", port) }
         guard r.problems.isEmpty else { throw ConfigurationProblems(problems: r.problems) }
         return withMetrics
     }
 
-    /// Thresholds from a file snapshot (used when the file changes); an asset whose entry is not
-    /// valid keeps its threshold (the file check at start names the problem).
-    static func fileConfirmations(_ snapshot: ConfigSnapshotReader) -> [String: ConfirmationThreshold] {
+    /// Thresholds from a file snapshot (used when the file changes) for `assets`; an asset whose
+    /// entry is not valid keeps its threshold (the file check at start names the problem).
+    static func fileConfirmations(_ snapshot: ConfigSnapshotReader, assets: [Asset]) -> [String: ConfirmationThreshold] {
         var out: [String: ConfirmationThreshold] = [:]
-        for asset in NetworkID.allCases.flatMap(AssetCatalog.defaults(for:)) {
+        for asset in assets {
             guard let c = snapshot.int(forKey: ConfigKey("assets.\(asset.id).confirmations")) else { continue }
             let tiers = snapshot.stringArray(forKey: ConfigKey("assets.\(asset.id).confirmation_tiers")) ?? []
             if case .success(let threshold) = ConfirmationTiersText.threshold(

@@ -22,9 +22,8 @@ public enum RepairReads {
                 throw Problem(description: "--network: \(network) is not enabled in the configuration")
             }
             guard !settings.rpc.isEmpty else { throw Problem(description: "--network: \(network) has no rpc endpoints configured") }
-            let enabled = NetworkID.allCases.filter { config.networks[$0]?.enabled == true }
             // Recording needs assets and minimums, never thresholds: crediting stays with `serve`.
-            let registry = AssetRegistry(assets: enabled.flatMap(AssetCatalog.defaults(for:)))
+            let registry = AssetRegistry(assets: config.enabledAssets)
             let factory = ScannerFactory(
                 config: config, store: store, registry: registry, now: { Int64(Date().timeIntervalSince1970 * 1000) }, logger: logger)
             guard let scanner = await factory.scanner(for: network) else {

@@ -16,7 +16,7 @@ public struct ScannerFactory: Sendable {
     let registry: AssetRegistry
     let now: @Sendable () -> Int64
     let logger: Logger
-    let watchLists: [ChainFamily: AddressWatchList]
+    let watchLists: [ChainFamily: [DeploymentEnvironment: AddressWatchList]]
 
     /// A factory over `store`.
     public init(config: LodestoneConfiguration, store: SQLStore, registry: AssetRegistry, now: @escaping @Sendable () -> Int64, logger: Logger) {
@@ -25,8 +25,12 @@ public struct ScannerFactory: Sendable {
         self.registry = registry
         self.now = now
         self.logger = logger
-        var lists: [ChainFamily: AddressWatchList] = [:]
-        for family in Set(NetworkID.allCases.map(\.family)) { lists[family] = AddressWatchList(family: family, directory: store) }
+        var lists: [ChainFamily: [DeploymentEnvironment: AddressWatchList]] = [:]
+        for family in ChainFamily.allCases {
+            for environment in DeploymentEnvironment.allCases {
+                lists[family, default: [:]][environment] = AddressWatchList(family: family, environment: environment, directory: store)
+            }
+        }
         watchLists = lists
     }
 
@@ -49,23 +53,23 @@ public struct ScannerFactory: Sendable {
                 maxHeadAgeSeconds: maxHeadAge ?? 120, now: now, logger: logger)
         case .tron:
             return TronSource(
-                client: client, nativeAssetID: native.id, tokens: TokenContracts.byAccount(assets), maxHeadAgeSeconds: maxHeadAge ?? 120,
+                network: network, client: client, nativeAssetID: native.id, tokens: TokenContracts.byAccount(assets), maxHeadAgeSeconds: maxHeadAge ?? 120,
                 now: now, logger: logger)
         case .bitcoin:
             return BitcoinSource(network: network, client: client, assetID: native.id, maxHeadAgeSeconds: maxHeadAge, now: now, logger: logger)
         case .solana:
             var mints: [String: String] = [:]
             for asset in assets { if let mint = asset.contract { mints[mint] = asset.id } }
+            guard let genesis = settings.genesisHash ?? SolanaSource.genesisHash(of: network) else { return nil }
             return SolanaSource(
-                client: client, nativeAssetID: native.id, mints: mints,
-                genesisHash: settings.genesisHash ?? SolanaSource.genesisHashes["mainnet-beta"]!,
+                network: network, client: client, nativeAssetID: native.id, mints: mints, genesisHash: genesis,
                 maxHeadAgeSeconds: maxHeadAge, now: now, logger: logger)
         }
     }
 
     /// The scanner of `network`; nil when it is disabled or has no endpoints.
     public func scanner(for network: NetworkID, progress: ScanProgressBoard? = nil) async -> NetworkScanner? {
-        guard let settings = config.networks[network], let watchList = watchLists[network.family],
+        guard let settings = config.networks[network], let watchList = watchLists[network.family]?[network.environment],
             let source = await source(for: network)
         else { return nil }
         let assets = await registry.all().filter { $0.network == network }
@@ -78,6 +82,7 @@ public struct ScannerFactory: Sendable {
         // Bitcoin block answers hold every output: there is no incomplete log to read again.
         if network.family == .bitcoin { scan.recheckDepth = nil }
         scan.watchMempool = settings.watchMempool
+        scan.tokensToVerify = assets.filter { config.operatorAssets.contains($0.id) }
         scan.countedAssets = config.countedAssets.intersection(assets.map(\.id))
         // Senders are compared as 20-byte accounts, the form transfers name them in (Tron drops its 0x41).
         scan.internalSenders = Set(settings.internalSenders.map { Array($0.matchKey.suffix(20)) })

@@ -65,9 +65,16 @@ public enum ServerDependencies {
     }
 
     /// Built-in assets of the enabled networks, with file thresholds synchronised and API overrides applied.
-    public static func assets(config: LodestoneConfiguration, store: any Store, now: Int64) async throws -> AssetRegistry {
-        let enabled = NetworkID.allCases.filter { config.networks[$0]?.enabled == true }
-        let registry = AssetRegistry(assets: enabled.flatMap(AssetCatalog.defaults(for:)))
+    /// Refuses to start when an asset's decimals differ from those its history was recorded with.
+    public static func assets(config: LodestoneConfiguration, store: SQLStore, now: Int64) async throws -> AssetRegistry {
+        let changed = try await store.recordAssetDefinitions(config.enabledAssets, now: now)
+        guard changed.isEmpty else {
+            throw StartupError(
+                description: changed.map {
+                    "assets.\($0.asset.id).decimals: \($0.asset.decimals) differs from the \($0.recorded) its recorded deposits and balances are written in; an asset's decimals cannot change (define the token under a new symbol)"
+                }.joined(separator: "\n"))
+        }
+        let registry = AssetRegistry(assets: config.enabledAssets)
         let overrides = try await store.assetConfirmationOverrides()
         for (id, threshold) in overrides { await registry.setThreshold(threshold, assetID: id) }
         try await ThresholdSync.apply(config.fileConfirmations, registry: registry, store: store, now: now)

@@ -103,22 +103,29 @@ struct APIKeyCommand: AsyncParsableCommand {
         @Option(help: "Seconds until the key expires (default: never).")
         var expiresIn: Int64?
 
+        @Option(help: "production (lsk_live_…, real money) or sandbox (lsk_test_…, test networks only).")
+        var environment: String = DeploymentEnvironment.production.rawValue
+
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             guard let role = APIKeyRole(rawValue: role) else { throw CLIError("--role must be service or operator") }
+            guard let environment = DeploymentEnvironment(rawValue: environment) else {
+                throw CLIError("--environment must be production or sandbox")
+            }
             guard APIKeyRecord.isValidName(name) else { throw CLIError("--name must be 1 to 64 letters, digits, '-', '_' or '.'") }
             if let expiresIn, !(60...(10 * 365 * 86_400)).contains(expiresIn) {
                 throw CLIError("--expires-in must be from 60 seconds to 10 years")
             }
             let now = APIKeyCommand.now()
-            let (key, record) = APIKeySecret.issue(name: name, role: role, now: now, expiresAt: expiresIn.map { now + $0 * 1000 })
+            let (key, record) = APIKeySecret.issue(
+                name: name, role: role, environment: environment, now: now, expiresAt: expiresIn.map { now + $0 * 1000 })
             try await OneShot.withStore(config: store.config, database: store.database) { store in
                 try await store.createAPIKey(record)
                 try await store.recordAudit(
                     AuditEvent(
                         id: ResourceID.make("aud"), actor: "cli", action: "api_key.create", target: record.id, oldValue: nil,
-                        newValue: "\(role.rawValue) \(record.name)", createdAt: now))
+                        newValue: "\(role.rawValue) \(record.name)", createdAt: now, environment: environment))
             }
             print(key)
         }
@@ -181,7 +188,8 @@ struct APIKeyCommand: AsyncParsableCommand {
                     throw CLIError("no API key \(id.prefix(64)); `lodestone apikey list` shows the ids")
                 }
                 guard old.refusal(now: now) == nil else { throw CLIError("API key \(id) is already revoked or expired") }
-                let (key, record) = APIKeySecret.issue(name: old.name, role: old.role, now: now, expiresAt: old.expiresAt)
+                let (key, record) = APIKeySecret.issue(
+                    name: old.name, role: old.role, environment: old.environment, now: now, expiresAt: old.expiresAt)
                 try await store.createAPIKey(record)
                 _ = try await store.revokeAPIKey(id: old.id, at: now + overlap * 1000, actor: "cli", now: now)
                 return key

@@ -1,3 +1,5 @@
+public import LodestoneCore
+
 /// What an API key may do.
 public enum APIKeyRole: String, Sendable, Codable, CaseIterable {
     /// The payment service: customers, addresses, intents, deposits.
@@ -26,12 +28,15 @@ public struct APIKeyRecord: Sendable, Hashable {
     public var revokedAt: Int64?
     /// Last successful authentication, unix milliseconds (updated at most once a minute).
     public var lastUsedAt: Int64?
+    /// The environment whose data the key sees and changes, and no other's.
+    public let environment: DeploymentEnvironment
 
     /// A key record.
     public init(
         id: String, name: String, role: APIKeyRole, hash: String, createdAt: Int64, prefix: String = "",
-        expiresAt: Int64? = nil, revokedAt: Int64? = nil, lastUsedAt: Int64? = nil
+        expiresAt: Int64? = nil, revokedAt: Int64? = nil, lastUsedAt: Int64? = nil, environment: DeploymentEnvironment = .production
     ) {
+        self.environment = environment
         self.id = id
         self.name = name
         self.role = role
@@ -75,9 +80,15 @@ public struct AuditEvent: Sendable, Hashable {
     public let newValue: String?
     /// When, unix milliseconds.
     public let createdAt: Int64
+    /// The environment of what was changed: only its operators read the record.
+    public let environment: DeploymentEnvironment
 
     /// An audit record.
-    public init(id: String, actor: String, action: String, target: String, oldValue: String?, newValue: String?, createdAt: Int64) {
+    public init(
+        id: String, actor: String, action: String, target: String, oldValue: String?, newValue: String?, createdAt: Int64,
+        environment: DeploymentEnvironment
+    ) {
+        self.environment = environment
         self.id = id
         self.actor = actor
         self.action = action

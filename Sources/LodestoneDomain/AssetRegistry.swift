@@ -2,6 +2,7 @@
 public actor AssetRegistry {
     private var assets: [String: Asset]
     private let order: [String]
+    private var refused: [String: String] = [:]
 
     /// A registry of `assets` (order kept for listings).
     public init(assets: [Asset]) {
@@ -14,6 +15,16 @@ public actor AssetRegistry {
 
     /// One asset by id (exact, case-sensitive).
     public func asset(id: String) -> Asset? { assets[id] }
+
+    /// Takes an asset out of force (its contract contradicts its definition): it is no longer
+    /// listed, offered for intents or credited.
+    public func refuse(id: String, reason: String) {
+        guard assets.removeValue(forKey: id) != nil else { return }
+        refused[id] = reason
+    }
+
+    /// The assets refused since start, with why.
+    public func refusals() -> [String: String] { refused }
 
     /// Applies a threshold; returns the previous one, or nil for an unknown asset.
     @discardableResult

@@ -1,3 +1,5 @@
+public import LodestoneCore
+
 /// A customer of the merchant, owner of deposit addresses.
 public struct Customer: Sendable, Hashable {
     /// `cus_…`
@@ -14,11 +16,15 @@ public struct Customer: Sendable, Hashable {
     public let createdAt: Int64
     /// When the merchant archived it (its addresses stay watched and money is still credited).
     public let archivedAt: Int64?
+    /// Production or sandbox: only keys of its environment see it, and it gets addresses only there.
+    public let environment: DeploymentEnvironment
 
     /// A customer record.
     public init(
-        id: String, externalID: String?, email: String?, metadata: String?, derivationIndex: UInt32?, createdAt: Int64, archivedAt: Int64? = nil
+        id: String, externalID: String?, email: String?, metadata: String?, derivationIndex: UInt32?, createdAt: Int64, archivedAt: Int64? = nil,
+        environment: DeploymentEnvironment = .production
     ) {
+        self.environment = environment
         self.id = id
         self.externalID = externalID
         self.email = email
@@ -46,7 +52,7 @@ public struct CustomerChange: Sendable, Equatable {
     public func applied(to c: Customer) -> Customer {
         Customer(
             id: c.id, externalID: externalID ?? c.externalID, email: email ?? c.email, metadata: metadata ?? c.metadata,
-            derivationIndex: c.derivationIndex, createdAt: c.createdAt, archivedAt: c.archivedAt)
+            derivationIndex: c.derivationIndex, createdAt: c.createdAt, archivedAt: c.archivedAt, environment: c.environment)
     }
 }
 

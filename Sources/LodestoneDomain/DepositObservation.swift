@@ -79,9 +79,12 @@ public struct OutboxEvent: Sendable, Equatable {
     public let data: String
     /// Unix milliseconds.
     public let createdAt: Int64
+    /// The environment of the money it is about (the customer's).
+    public let environment: DeploymentEnvironment
 
     /// An event.
-    public init(id: String, type: EventType, data: String, createdAt: Int64) {
+    public init(id: String, type: EventType, data: String, createdAt: Int64, environment: DeploymentEnvironment = .production) {
+        self.environment = environment
         self.id = id
         self.type = type
         self.data = data

@@ -29,12 +29,18 @@ public struct EventEnvelope: Encodable, Sendable {
     public let created: String
     /// Its payload.
     public let data: JSONValue
+    /// `production` or `sandbox`.
+    public let environment: String
+    /// True when the money is real (production), as merchants know it from other payment APIs.
+    public let livemode: Bool
 
     /// The envelope of a stored event (its payload text is parsed back into a value).
     public init(_ event: OutboxEvent) {
         id = event.id
         type = event.type.rawValue
         created = rfc3339(event.createdAt)
+        environment = event.environment.rawValue
+        livemode = event.environment.isLive
         data = (try? JSONDecoder().decode(JSONValue.self, from: Data(event.data.utf8))) ?? .null
     }
 }

@@ -14,6 +14,17 @@ extension NetworkID {
         case .arbitrum: return "Arbitrum"
         case .tron: return "Tron"
         case .solana: return "Solana"
+        case .bitcoinTestnet4: return "BitcoinTestnet4"
+        case .bitcoinSignet: return "BitcoinSignet"
+        case .ethereumSepolia: return "Sepolia"
+        case .bscTestnet: return "BSCTestnet"
+        case .polygonAmoy: return "Amoy"
+        case .baseSepolia: return "BaseSepolia"
+        case .arbitrumSepolia: return "ArbitrumSepolia"
+        case .tronNile: return "Nile"
+        case .tronShasta: return "Shasta"
+        case .solanaDevnet: return "SolanaDevnet"
+        case .solanaTestnet: return "SolanaTestnet"
         }
     }
 

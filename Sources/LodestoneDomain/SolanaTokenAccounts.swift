@@ -16,8 +16,9 @@ public enum SolanaTokenAccounts {
         public let address: String
     }
 
-    /// The associated token accounts of `owner` for every token asset among `assets` (the built-in
-    /// Solana stablecoins are SPL Token mints).
+    /// The associated token accounts of `owner` for every token asset among `assets`, which must be
+    /// SPL Token mints (the catalog's are; an operator's mint may be Token-2022, whose accounts
+    /// derive differently, so only catalog assets are passed here).
     public static func entries(owner: String, assets: [Asset]) throws(CoreError) -> [Entry] {
         var out: [Entry] = []
         for asset in assets where asset.network.family == .solana {

@@ -1,3 +1,5 @@
+public import LodestoneCore
+
 /// A merchant URL that receives signed events.
 public struct WebhookEndpoint: Sendable, Equatable {
     /// `we_…`
@@ -14,12 +16,15 @@ public struct WebhookEndpoint: Sendable, Equatable {
     public let previousSecret: String?
     /// End of the rotation's overlap, unix milliseconds.
     public let previousSecretExpiresAt: Int64?
+    /// The environment whose events it receives.
+    public let environment: DeploymentEnvironment
 
     /// An endpoint.
     public init(
         id: String, url: String, events: [EventType], secret: String, createdAt: Int64, previousSecret: String? = nil,
-        previousSecretExpiresAt: Int64? = nil
+        previousSecretExpiresAt: Int64? = nil, environment: DeploymentEnvironment = .production
     ) {
+        self.environment = environment
         self.id = id
         self.url = url
         self.events = events

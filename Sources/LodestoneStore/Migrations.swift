@@ -352,5 +352,38 @@ enum Migrations {
         (13, "archived customers", [
             "ALTER TABLE customers ADD COLUMN archived_at BIGINT",
         ]),
+        // Production and sandbox: customers, keys, endpoints, events and audit records belong to
+        // one. A merchant's external id is unique per environment (it moves to a column whose
+        // index says so: a column's inline UNIQUE cannot be dropped in SQLite). Assets seen are
+        // kept, so history shows in its units after an asset leaves the configuration.
+        (14, "environments and asset definitions", [
+            "ALTER TABLE customers ADD COLUMN environment TEXT NOT NULL DEFAULT 'production'",
+            "ALTER TABLE customers ADD COLUMN merchant_ref TEXT",
+            "UPDATE customers SET merchant_ref = external_id, external_id = NULL",
+            "CREATE UNIQUE INDEX customers_by_merchant_ref ON customers (environment, merchant_ref)",
+            "CREATE INDEX customers_by_environment ON customers (environment, created_at, id)",
+            // Customers with addresses on test networks only were test customers.
+            """
+            UPDATE customers SET environment = 'sandbox'
+            WHERE id IN (SELECT customer_id FROM addresses WHERE network IN ('bitcoin-testnet', 'bitcoin-regtest'))
+              AND id NOT IN (SELECT customer_id FROM addresses WHERE network NOT IN ('bitcoin-testnet', 'bitcoin-regtest'))
+            """,
+            "ALTER TABLE api_keys ADD COLUMN environment TEXT NOT NULL DEFAULT 'production'",
+            "ALTER TABLE webhook_endpoints ADD COLUMN environment TEXT NOT NULL DEFAULT 'production'",
+            "ALTER TABLE events ADD COLUMN environment TEXT NOT NULL DEFAULT 'production'",
+            "UPDATE events SET environment = 'sandbox' WHERE data LIKE '%\"network\":\"bitcoin-testnet\"%' OR data LIKE '%\"network\":\"bitcoin-regtest\"%'",
+            "CREATE INDEX events_by_environment ON events (environment, created_at, id)",
+            "ALTER TABLE audit_events ADD COLUMN environment TEXT NOT NULL DEFAULT 'production'",
+            """
+            CREATE TABLE asset_definitions (
+                asset_id TEXT PRIMARY KEY,
+                network TEXT NOT NULL,
+                symbol TEXT NOT NULL,
+                decimals BIGINT NOT NULL,
+                contract TEXT,
+                first_seen BIGINT NOT NULL
+            )
+            """,
+        ]),
     ]
 }

@@ -128,11 +128,15 @@ extension SQLStore {
         }
     }
 
-    public func address(matching parsed: ParsedAddress) async throws -> CustomerAddress? {
-        try await database.read { db in
+    public func address(matching parsed: ParsedAddress, environment: DeploymentEnvironment) async throws -> CustomerAddress? {
+        let columns = Self.addressColumns.split(separator: ", ").map { "a.\($0)" }.joined(separator: ", ")
+        return try await database.read { db in
             try await db.query(
-                "SELECT \(Self.addressColumns) FROM addresses WHERE family = $1 AND match_key = $2 ORDER BY created_at LIMIT 1",
-                [.text(parsed.family.rawValue), .text(Hex.encode(parsed.matchKey))]
+                """
+                SELECT \(columns) FROM addresses a JOIN customers c ON c.id = a.customer_id
+                WHERE a.family = $1 AND a.match_key = $2 AND c.environment = $3 ORDER BY a.created_at LIMIT 1
+                """,
+                [.text(parsed.family.rawValue), .text(Hex.encode(parsed.matchKey)), .text(environment.rawValue)]
             ).first.map(Self.address)
         }
     }

@@ -99,18 +99,32 @@ extension SQLStore {
     /// Writes an event whose id is derived from what caused it, so a repeat cannot add a second one,
     /// and owes it to every endpoint subscribed to its type (same transaction: the outbox).
     /// An amount as event data carries it: a decimal string in the asset's unit, as the API writes it.
-    static func emit(_ type: EventType, key: String, _ data: String, now: Int64, _ db: any SQLExecutor) async throws {
+    /// Only endpoints of the event's environment are owed it.
+    static func emit(
+        _ type: EventType, key: String, _ data: String, environment: DeploymentEnvironment, now: Int64, _ db: any SQLExecutor
+    ) async throws {
         let id = "evt_\(type.rawValue).\(key)"
         guard try await db.query("SELECT id FROM events WHERE id = $1", [.text(id)]).isEmpty else { return }
         let inserted = try await db.query(
-            "INSERT INTO events (id, type, data, created_at, seq) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id",
-            [.text(id), .text(type.rawValue), .text(data), .int(now), .int(try await Self.nextSequence("events", db))])
+            """
+            INSERT INTO events (id, type, data, created_at, seq, environment) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """,
+            [.text(id), .text(type.rawValue), .text(data), .int(now), .int(try await Self.nextSequence("events", db)), .text(environment.rawValue)])
         guard !inserted.isEmpty else { return }
         _ = try await db.query(
             """
             INSERT INTO webhook_deliveries (event_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
-            SELECT $1, id, 'pending', 0, $2, $2, $2 FROM webhook_endpoints WHERE deleted_at IS NULL AND events LIKE $3
-            """, [.text(id), .int(now), .text("%,\(type.rawValue),%")])
+            SELECT $1, id, 'pending', 0, $2, $2, $2 FROM webhook_endpoints WHERE deleted_at IS NULL AND events LIKE $3 AND environment = $4
+            """, [.text(id), .int(now), .text("%,\(type.rawValue),%"), .text(environment.rawValue)])
+    }
+
+    /// The environment a customer belongs to.
+    static func customerEnvironment(_ customerID: String, _ db: any SQLExecutor) async throws -> DeploymentEnvironment {
+        guard let row = try await db.query("SELECT environment FROM customers WHERE id = $1", [.text(customerID)]).first,
+            let environment = DeploymentEnvironment(rawValue: try row.text(0))
+        else { throw StoreError.corrupt("customer \(customerID) has no environment") }
+        return environment
     }
 
     public func balances(customerID: String) async throws -> [String: LedgerAmount] {
@@ -132,26 +146,31 @@ extension SQLStore {
 
     public func events(_ filter: EventFilter, page: Int, pageSize: Int) async throws -> Page<OutboxEvent> {
         try await self.page(
-            from: "events", columns: "id, type, data, created_at", filter: Self.sqlFilter(filter), order: "seq", page: page, pageSize: pageSize,
+            from: "events", columns: Self.eventColumns, filter: Self.sqlFilter(filter), order: "seq", page: page, pageSize: pageSize,
             decode: Self.outboxEvent)
     }
 
     public func events(_ filter: EventFilter, from cursor: PageCursor, pageSize: Int) async throws -> CursorPage<OutboxEvent>? {
         try await cursorPage(
-            from: "events", columns: "id, type, data, created_at", filter: Self.sqlFilter(filter), order: [.int("seq")], descending: false,
+            from: "events", columns: Self.eventColumns, filter: Self.sqlFilter(filter), order: [.int("seq")], descending: false,
             cursor: cursor, pageSize: pageSize, decode: Self.outboxEvent)
     }
 
     static func sqlFilter(_ filter: EventFilter) -> SQLFilter {
         var where_ = SQLFilter()
         where_.equal("type", filter.type?.rawValue)
+        where_.equal("environment", filter.environment?.rawValue)
         where_.atLeast("created_at", filter.createdGTE)
         where_.atMost("created_at", filter.createdLTE)
         return where_
     }
 
+    static let eventColumns = "id, type, data, created_at, environment"
+
+    /// An event from the first five columns of a row, in `eventColumns` order.
     static func outboxEvent(_ r: SQLRow) throws -> OutboxEvent {
         guard let type = EventType(rawValue: try r.text(1)) else { throw StoreError.corrupt("event type") }
-        return OutboxEvent(id: try r.text(0), type: type, data: try r.text(2), createdAt: try r.int(3))
+        guard let environment = DeploymentEnvironment(rawValue: try r.text(4)) else { throw StoreError.corrupt("event environment") }
+        return OutboxEvent(id: try r.text(0), type: type, data: try r.text(2), createdAt: try r.int(3), environment: environment)
     }
 }

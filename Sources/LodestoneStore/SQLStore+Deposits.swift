@@ -37,6 +37,7 @@ extension SQLStore {
         where_.equal("asset_id", filter.assetID)
         where_.equal("status", filter.status?.rawValue)
         where_.equal("network", filter.network?.rawValue)
+        where_.oneOf("network", filter.environment.map { e in NetworkID.allCases.filter { $0.environment == e }.map(\.rawValue) })
         where_.oneOf("tx_hash", filter.txHashes)
         where_.atLeast("created_at", filter.createdGTE)
         where_.atMost("created_at", filter.createdLTE)

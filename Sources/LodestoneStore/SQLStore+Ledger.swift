@@ -35,7 +35,7 @@ extension SQLStore {
     static func loadAccount(customer: String, asset: String, deposit: String?, intent: String?, _ db: any SQLExecutor) async throws
         -> LedgerAccount
     {
-        guard let decimals = AssetCatalog.decimals(ofAssetID: asset) else { throw StoreError.invalidState("unknown asset \(asset)") }
+        guard let decimals = try await assetDecimals(asset, db) else { throw StoreError.invalidState("unknown asset \(asset)") }
         let intents = try await db.query(
             """
             SELECT \(intentColumns) FROM payment_intents
@@ -92,6 +92,8 @@ extension SQLStore {
                     e.depositID.sql, e.intentID.sql, .text(e.reason), .int(now),
                 ])
         }
-        for event in plan.events { try await emit(event.type, key: event.key, event.payload, now: now, db) }
+        guard !plan.events.isEmpty else { return }
+        let environment = try await customerEnvironment(account.customerID, db)
+        for event in plan.events { try await emit(event.type, key: event.key, event.payload, environment: environment, now: now, db) }
     }
 }

@@ -1,4 +1,4 @@
-import LodestoneCore
+public import LodestoneCore
 public import LodestoneDomain
 
 // API keys, thresholds, the audit log and sealed key material: what operators touch.
@@ -7,24 +7,24 @@ extension SQLStore {
         try await database.transaction { db in
             _ = try await db.query(
                 """
-                INSERT INTO api_keys (id, name, role, key_hash, created_at, prefix, expires_at, revoked_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                INSERT INTO api_keys (id, name, role, key_hash, created_at, prefix, expires_at, revoked_at, environment)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 """,
                 [
                     .text(key.id), .text(key.name), .text(key.role.rawValue), .text(key.hash), .int(key.createdAt), .text(key.prefix),
-                    key.expiresAt.sql, key.revokedAt.sql,
+                    key.expiresAt.sql, key.revokedAt.sql, .text(key.environment.rawValue),
                 ])
         }
     }
 
-    static let apiKeyColumns = "id, name, role, key_hash, created_at, prefix, expires_at, revoked_at, last_used_at"
+    static let apiKeyColumns = "id, name, role, key_hash, created_at, prefix, expires_at, revoked_at, last_used_at, environment"
 
     static func apiKey(_ row: SQLRow) throws -> APIKeyRecord {
         guard let role = APIKeyRole(rawValue: try row.text(2)) else { throw StoreError.corrupt("api key role") }
         return APIKeyRecord(
             id: try row.text(0), name: try row.text(1), role: role, hash: try row.text(3), createdAt: try row.int(4),
             prefix: try row.text(5), expiresAt: try row.optionalInt(6), revokedAt: try row.optionalInt(7),
-            lastUsedAt: try row.optionalInt(8))
+            lastUsedAt: try row.optionalInt(8), environment: DeploymentEnvironment(rawValue: try row.text(9)) ?? .production)
     }
 
     public func apiKey(hash: String) async throws -> APIKeyRecord? {
@@ -56,7 +56,7 @@ extension SQLStore {
             try await Self.insertAudit(
                 AuditEvent(
                     id: ResourceID.make("aud"), actor: actor, action: "api_key.revoke", target: id, oldValue: nil,
-                    newValue: String(time), createdAt: now), db)
+                    newValue: String(time), createdAt: now, environment: key.environment), db)
             return key
         }
     }
@@ -91,13 +91,14 @@ extension SQLStore {
         [.int(Int64(t.highest)), t.isFlat ? .null : .text(t.storageText)]
     }
 
-    static func audit(_ assetID: String, actor: String, from previous: ConfirmationThreshold, to threshold: ConfirmationThreshold, now: Int64)
-        -> AuditEvent
-    {
-        let decimals = AssetCatalog.decimals(ofAssetID: assetID) ?? 0
+    static func audit(
+        _ assetID: String, actor: String, from previous: ConfirmationThreshold, to threshold: ConfirmationThreshold, now: Int64, _ db: any SQLExecutor
+    ) async throws -> AuditEvent {
+        let decimals = try await assetDecimals(assetID, db) ?? 0
         return AuditEvent(
             id: ResourceID.make("aud"), actor: actor, action: "asset.confirmations.updated", target: assetID,
-            oldValue: previous.auditText(decimals: decimals), newValue: threshold.auditText(decimals: decimals), createdAt: now)
+            oldValue: previous.auditText(decimals: decimals), newValue: threshold.auditText(decimals: decimals), createdAt: now,
+            environment: try await assetNetwork(assetID, db)?.environment ?? .production)
     }
 
     static let upsertThreshold = """
@@ -110,7 +111,7 @@ extension SQLStore {
     ) async throws {
         try await database.transaction { db in
             _ = try await db.query(Self.upsertThreshold, [.text(assetID)] + Self.columns(threshold) + [.int(now)])
-            try await Self.insertAudit(Self.audit(assetID, actor: actor, from: previous, to: threshold, now: now), db)
+            try await Self.insertAudit(try await Self.audit(assetID, actor: actor, from: previous, to: threshold, now: now, db), db)
         }
     }
 
@@ -132,7 +133,7 @@ extension SQLStore {
                 """, [.text(assetID)] + Self.columns(threshold))
             // Recording the file's value always; auditing only a real change.
             guard previous != threshold else { return }
-            try await Self.insertAudit(Self.audit(assetID, actor: "config-file", from: previous, to: threshold, now: now), db)
+            try await Self.insertAudit(try await Self.audit(assetID, actor: "config-file", from: previous, to: threshold, now: now, db), db)
         }
     }
 
@@ -143,20 +144,26 @@ extension SQLStore {
     static func insertAudit(_ e: AuditEvent, _ db: any SQLExecutor) async throws {
         _ = try await db.query(
             """
-            INSERT INTO audit_events (id, actor, action, target, old_value, new_value, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO audit_events (id, actor, action, target, old_value, new_value, created_at, environment)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             """,
-            [.text(e.id), .text(e.actor), .text(e.action), .text(e.target), e.oldValue.sql, e.newValue.sql, .int(e.createdAt)])
+            [
+                .text(e.id), .text(e.actor), .text(e.action), .text(e.target), e.oldValue.sql, e.newValue.sql, .int(e.createdAt),
+                .text(e.environment.rawValue),
+            ])
     }
 
-    public func auditEvents(page: Int, pageSize: Int) async throws -> Page<AuditEvent> {
-        try await self.page(
-            from: "audit_events", columns: "id, actor, action, target, old_value, new_value, created_at",
+    public func auditEvents(environment: DeploymentEnvironment?, page: Int, pageSize: Int) async throws -> Page<AuditEvent> {
+        var filter = SQLFilter()
+        filter.equal("environment", environment?.rawValue)
+        return try await self.page(
+            from: "audit_events", columns: "id, actor, action, target, old_value, new_value, created_at, environment", filter: filter,
             order: "created_at DESC, id DESC", page: page, pageSize: pageSize
         ) { r in
             AuditEvent(
                 id: try r.text(0), actor: try r.text(1), action: try r.text(2), target: try r.text(3),
-                oldValue: try r.optionalText(4), newValue: try r.optionalText(5), createdAt: try r.int(6))
+                oldValue: try r.optionalText(4), newValue: try r.optionalText(5), createdAt: try r.int(6),
+                environment: DeploymentEnvironment(rawValue: try r.text(7)) ?? .production)
         }
     }
 

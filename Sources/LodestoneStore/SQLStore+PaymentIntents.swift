@@ -128,6 +128,7 @@ extension SQLStore {
         where_.equal("customer_id", filter.customerID)
         where_.equal("status", filter.status?.rawValue)
         where_.equal("merchant_order_id", filter.merchantOrderID)
+        where_.oneOf("network", filter.environment.map { e in NetworkID.allCases.filter { $0.environment == e }.map(\.rawValue) })
         where_.atLeast("created_at", filter.createdGTE)
         where_.atMost("created_at", filter.createdLTE)
         return where_
@@ -192,7 +193,8 @@ extension SQLStore {
             try await Self.insertAudit(
                 AuditEvent(
                     id: ResourceID.make("aud"), actor: actor, action: "payment_intent.updated", target: id,
-                    oldValue: try Self.auditText(before), newValue: try Self.auditText(after), createdAt: now), db)
+                    oldValue: try Self.auditText(before), newValue: try Self.auditText(after), createdAt: now,
+                    environment: before.network.environment), db)
             return after
         }
     }

@@ -160,11 +160,16 @@ extension SQLStore {
         }
     }
 
-    public func watchedAddresses(family: ChainFamily, after sequence: Int64) async throws -> [(matchKey: String, sequence: Int64)] {
+    public func watchedAddresses(family: ChainFamily, environment: DeploymentEnvironment, after sequence: Int64) async throws -> [(
+        matchKey: String, sequence: Int64
+    )] {
         try await database.read { db in
             try await db.query(
-                "SELECT match_key, seq FROM addresses WHERE family = $1 AND seq > $2 ORDER BY seq",
-                [.text(family.rawValue), .int(sequence)]
+                """
+                SELECT a.match_key, a.seq FROM addresses a JOIN customers c ON c.id = a.customer_id
+                WHERE a.family = $1 AND c.environment = $2 AND a.seq > $3 ORDER BY a.seq
+                """,
+                [.text(family.rawValue), .text(environment.rawValue), .int(sequence)]
             ).map { (try $0.text(0), try $0.int(1)) }
         }
     }

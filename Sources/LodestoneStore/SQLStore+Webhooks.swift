@@ -1,8 +1,9 @@
+public import LodestoneCore
 public import LodestoneDomain
 
 // Webhook endpoints and the delivery ledger behind the outbox.
 extension SQLStore {
-    static let endpointColumns = "id, url, events, secret, created_at, previous_secret, previous_secret_expires_at"
+    static let endpointColumns = "id, url, events, secret, created_at, previous_secret, previous_secret_expires_at, environment"
 
     func endpoint(_ row: SQLRow, from i: Int = 0) throws -> WebhookEndpoint {
         let events = try row.text(i + 2).split(separator: ",").map { name in
@@ -13,18 +14,21 @@ extension SQLStore {
         return WebhookEndpoint(
             id: id, url: try row.text(i + 1), events: events, secret: try sealer.open(try row.text(i + 3), owner: id),
             createdAt: try row.int(i + 4), previousSecret: try row.optionalText(i + 5).map { try sealer.open($0, owner: id) },
-            previousSecretExpiresAt: try row.optionalInt(i + 6))
+            previousSecretExpiresAt: try row.optionalInt(i + 6), environment: DeploymentEnvironment(rawValue: try row.text(i + 7)) ?? .production)
     }
 
-    public func createWebhookEndpoint(url: String, events: [EventType], secret: String, now: Int64) async throws -> WebhookEndpoint {
-        let endpoint = WebhookEndpoint(id: ResourceID.make("we"), url: url, events: events, secret: secret, createdAt: now)
+    public func createWebhookEndpoint(
+        url: String, events: [EventType], secret: String, environment: DeploymentEnvironment, now: Int64
+    ) async throws -> WebhookEndpoint {
+        let endpoint = WebhookEndpoint(
+            id: ResourceID.make("we"), url: url, events: events, secret: secret, createdAt: now, environment: environment)
         // Stored as ",a,b," so one LIKE finds the endpoints of a type.
         let list = "," + events.map(\.rawValue).joined(separator: ",") + ","
         let sealed = try sealer.seal(secret, owner: endpoint.id)
         _ = try await database.transaction { db in
             try await db.query(
-                "INSERT INTO webhook_endpoints (id, url, events, secret, created_at) VALUES ($1, $2, $3, $4, $5)",
-                [.text(endpoint.id), .text(url), .text(list), .text(sealed), .int(now)])
+                "INSERT INTO webhook_endpoints (id, url, events, secret, created_at, environment) VALUES ($1, $2, $3, $4, $5, $6)",
+                [.text(endpoint.id), .text(url), .text(list), .text(sealed), .int(now), .text(environment.rawValue)])
         }
         return endpoint
     }
@@ -55,7 +59,8 @@ extension SQLStore {
                 ])
             return WebhookEndpoint(
                 id: id, url: current.url, events: current.events, secret: secret, createdAt: current.createdAt,
-                previousSecret: keepPrevious ? current.secret : nil, previousSecretExpiresAt: keepPrevious ? overlapUntil : nil)
+                previousSecret: keepPrevious ? current.secret : nil, previousSecretExpiresAt: keepPrevious ? overlapUntil : nil,
+                environment: current.environment)
         }
     }
 
@@ -94,17 +99,16 @@ extension SQLStore {
         try await database.read { db in
             try await db.query(
                 """
-                SELECT e.id, e.type, e.data, e.created_at, w.id, w.url, w.events, w.secret, w.created_at, w.previous_secret,
-                       w.previous_secret_expires_at, d.attempts, d.created_at
+                SELECT e.id, e.type, e.data, e.created_at, e.environment, w.id, w.url, w.events, w.secret, w.created_at, w.previous_secret,
+                       w.previous_secret_expires_at, w.environment, d.attempts, d.created_at
                 FROM webhook_deliveries d JOIN events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
                 WHERE d.status = 'pending' AND d.next_attempt_at <= $1
                 ORDER BY d.next_attempt_at, e.seq LIMIT $2
                 """, [.int(now), .int(Int64(limit))]
             ).map { row in
-                guard let type = EventType(rawValue: try row.text(1)) else { throw StoreError.corrupt("event type") }
-                return WebhookDelivery(
-                    event: OutboxEvent(id: try row.text(0), type: type, data: try row.text(2), createdAt: try row.int(3)),
-                    endpoint: try endpoint(row, from: 4), attempts: Int(try row.int(11)), createdAt: try row.int(12))
+                WebhookDelivery(
+                    event: try Self.outboxEvent(row),
+                    endpoint: try endpoint(row, from: 5), attempts: Int(try row.int(13)), createdAt: try row.int(14))
             }
         }
     }
@@ -138,17 +142,16 @@ extension SQLStore {
                     [.int(until), .int(now), .text(eventID), .text(endpointID)])
                 let rows = try await db.query(
                     """
-                    SELECT e.id, e.type, e.data, e.created_at, w.id, w.url, w.events, w.secret, w.created_at, w.previous_secret,
-                           w.previous_secret_expires_at, d.attempts, d.created_at
+                    SELECT e.id, e.type, e.data, e.created_at, e.environment, w.id, w.url, w.events, w.secret, w.created_at,
+                           w.previous_secret, w.previous_secret_expires_at, w.environment, d.attempts, d.created_at
                     FROM webhook_deliveries d JOIN events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
                     WHERE d.event_id = $1 AND d.endpoint_id = $2
                     """, [.text(eventID), .text(endpointID)])
                 for row in rows {
-                    guard let type = EventType(rawValue: try row.text(1)) else { throw StoreError.corrupt("event type") }
                     claimed.append(
                         WebhookDelivery(
-                            event: OutboxEvent(id: try row.text(0), type: type, data: try row.text(2), createdAt: try row.int(3)),
-                            endpoint: try endpoint(row, from: 4), attempts: Int(try row.int(11)), createdAt: try row.int(12)))
+                            event: try Self.outboxEvent(row),
+                            endpoint: try endpoint(row, from: 5), attempts: Int(try row.int(13)), createdAt: try row.int(14)))
                 }
             }
             return claimed
@@ -191,10 +194,11 @@ extension SQLStore {
 
     public func redeliver(eventID: String, now: Int64) async throws {
         try await database.transaction { db in
-            guard let row = try await db.query("SELECT type FROM events WHERE id = $1", [.text(eventID)]).first else {
+            guard let row = try await db.query("SELECT type, environment FROM events WHERE id = $1", [.text(eventID)]).first else {
                 throw StoreError.notFound("event")
             }
             let type = try row.text(0)
+            let environment = try row.text(1)
             _ = try await db.query(
                 """
                 UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $1, created_at = $1, updated_at = $1
@@ -205,18 +209,15 @@ extension SQLStore {
                 """
                 INSERT INTO webhook_deliveries (event_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
                 SELECT $1, id, 'pending', 0, $2, $2, $2 FROM webhook_endpoints w
-                WHERE deleted_at IS NULL AND events LIKE $3
+                WHERE deleted_at IS NULL AND events LIKE $3 AND environment = $4
                   AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = $1 AND d.endpoint_id = w.id)
-                """, [.text(eventID), .int(now), .text("%,\(type),%")])
+                """, [.text(eventID), .int(now), .text("%,\(type),%"), .text(environment)])
         }
     }
 
     public func event(id: String) async throws -> OutboxEvent? {
         try await database.read { db in
-            try await db.query("SELECT id, type, data, created_at FROM events WHERE id = $1", [.text(id)]).first.map { r in
-                guard let type = EventType(rawValue: try r.text(1)) else { throw StoreError.corrupt("event type") }
-                return OutboxEvent(id: try r.text(0), type: type, data: try r.text(2), createdAt: try r.int(3))
-            }
+            try await db.query("SELECT \(Self.eventColumns) FROM events WHERE id = $1", [.text(id)]).first.map(Self.outboxEvent)
         }
     }
 

@@ -37,6 +37,8 @@ public struct PaymentIntentFilter: Sendable {
     public var createdGTE: Int64?
     /// Created at or before (unix milliseconds).
     public var createdLTE: Int64?
+    /// Only intents on this environment's networks.
+    public var environment: DeploymentEnvironment?
     /// An empty filter.
     public init(customerID: String? = nil, status: PaymentIntentStatus? = nil, merchantOrderID: String? = nil) {
         self.customerID = customerID
@@ -53,6 +55,8 @@ public struct EventFilter: Sendable {
     public var createdGTE: Int64?
     /// Created at or before (unix milliseconds).
     public var createdLTE: Int64?
+    /// Only this environment's events.
+    public var environment: DeploymentEnvironment?
     /// An empty filter.
     public init(type: EventType? = nil) { self.type = type }
 }
@@ -75,6 +79,8 @@ public struct DepositFilter: Sendable {
     public var createdGTE: Int64?
     /// Recorded at or before (unix milliseconds).
     public var createdLTE: Int64?
+    /// Only deposits on this environment's networks.
+    public var environment: DeploymentEnvironment?
     /// An empty filter.
     public init(customerID: String? = nil, address: String? = nil, assetID: String? = nil, status: DepositStatus? = nil) {
         self.customerID = customerID
@@ -131,16 +137,18 @@ public protocol Store: Sendable {
     /// Brings the schema up to date; safe to call at every start.
     func migrate() async throws
 
-    /// Creates a customer; `conflict` when `externalID` is taken.
-    func createCustomer(externalID: String?, email: String?, metadata: String?, now: Int64) async throws -> Customer
+    /// Creates a customer in `environment`; `conflict` when `externalID` is taken there.
+    func createCustomer(externalID: String?, email: String?, metadata: String?, environment: DeploymentEnvironment, now: Int64) async throws
+        -> Customer
     /// A customer by id.
     func customer(id: String) async throws -> Customer?
     /// Customers, oldest first.
     func customers(page: Int, pageSize: Int) async throws -> Page<Customer>
-    /// Customers, oldest first; archived ones only when asked for.
-    func customers(includeArchived: Bool, page: Int, pageSize: Int) async throws -> Page<Customer>
+    /// Customers (of one environment, when given), oldest first; archived ones only when asked for.
+    func customers(includeArchived: Bool, environment: DeploymentEnvironment?, page: Int, pageSize: Int) async throws -> Page<Customer>
     /// Customers from a cursor, oldest first; nil when the cursor's customer does not exist.
-    func customers(includeArchived: Bool, from cursor: PageCursor, pageSize: Int) async throws -> CursorPage<Customer>?
+    func customers(includeArchived: Bool, environment: DeploymentEnvironment?, from cursor: PageCursor, pageSize: Int) async throws
+        -> CursorPage<Customer>?
     /// Changes a customer's external id, email or metadata (audited); `conflict` on a taken external id.
     func updateCustomer(id: String, _ change: CustomerChange, actor: String, now: Int64) async throws -> Customer
     /// Archives a customer (audited; a repeat changes nothing): it stays, with its addresses watched.
@@ -157,8 +165,9 @@ public protocol Store: Sendable {
         -> (CustomerAddress, created: Bool)
     /// All of a customer's addresses.
     func addresses(customerID: String) async throws -> [CustomerAddress]
-    /// The address record whose matching key is `parsed`, on any network of its family.
-    func address(matching parsed: ParsedAddress) async throws -> CustomerAddress?
+    /// The address record whose matching key is `parsed`, on any network of its family, owned by
+    /// a customer of `environment`.
+    func address(matching parsed: ParsedAddress, environment: DeploymentEnvironment) async throws -> CustomerAddress?
 
     /// Creates an intent (or returns the one an idempotency key already made, with `created == false`).
     func createPaymentIntent(_ new: NewPaymentIntent, now: Int64) async throws -> (PaymentIntent, created: Bool)
@@ -201,8 +210,10 @@ public protocol Store: Sendable {
     func applyFileThreshold(assetID: String, threshold: ConfirmationThreshold, previous: ConfirmationThreshold, now: Int64) async throws
     /// Appends an audit event.
     func recordAudit(_ event: AuditEvent) async throws
-    /// Audit events, newest first.
-    func auditEvents(page: Int, pageSize: Int) async throws -> Page<AuditEvent>
+    /// Audit events (of one environment, when given), newest first.
+    func auditEvents(environment: DeploymentEnvironment?, page: Int, pageSize: Int) async throws -> Page<AuditEvent>
+    /// Decimals of an asset as its history was recorded (the catalog's for one never recorded); nil when unknown.
+    func assetDecimals(assetID: String) async throws -> Int?
 
     /// Sealed (encrypted) key material by name.
     func sealedKey(name: String) async throws -> String?
@@ -225,8 +236,9 @@ public protocol Store: Sendable {
     /// A deposit by id.
     func deposit(id: String) async throws -> Deposit?
 
-    /// Registers a webhook endpoint.
-    func createWebhookEndpoint(url: String, events: [EventType], secret: String, now: Int64) async throws -> WebhookEndpoint
+    /// Registers a webhook endpoint for one environment's events.
+    func createWebhookEndpoint(url: String, events: [EventType], secret: String, environment: DeploymentEnvironment, now: Int64) async throws
+        -> WebhookEndpoint
     /// Replaces an endpoint's signing secret; the old one is kept for signing until `overlapUntil`
     /// (unix ms; not at all when that is not after `now`). `notFound` for an unknown or deleted endpoint.
     func rotateWebhookSecret(id: String, secret: String, overlapUntil: Int64, now: Int64) async throws -> WebhookEndpoint

@@ -3,11 +3,14 @@ public import LodestoneChains
 public import LodestoneCore
 import LodestoneStore
 
-/// Every issued address of one chain family, held in memory for matching (never sent to a node).
-/// Each EVM address is watched on all five EVM networks, whichever network it was requested for.
+/// Every issued address of one chain family and environment, held in memory for matching (never
+/// sent to a node). Each EVM address is watched on all EVM networks of its customer's environment,
+/// whichever network it was requested for; never on the other environment's.
 public actor AddressWatchList {
     /// The family watched.
     public let family: ChainFamily
+    /// Whose customers' addresses.
+    public let environment: DeploymentEnvironment
     private let directory: any AddressDirectory
     private var accounts: WatchedAccounts
     /// Bitcoin: the exact `scriptPubKey` bytes of every issued address.
@@ -18,9 +21,10 @@ public actor AddressWatchList {
     /// The highest address sequence number loaded.
     private var loaded: Int64 = 0
 
-    /// An empty list for `family`, filled by `refresh()`.
-    public init(family: ChainFamily, directory: any AddressDirectory) {
+    /// An empty list for `family` in `environment`, filled by `refresh()`.
+    public init(family: ChainFamily, environment: DeploymentEnvironment, directory: any AddressDirectory) {
         self.family = family
+        self.environment = environment
         self.directory = directory
         accounts = WatchedAccounts()
     }
@@ -28,7 +32,7 @@ public actor AddressWatchList {
     /// Loads addresses created since the last refresh.
     public func refresh() async throws {
         // By database sequence, never by clock: a clock step or a slow commit cannot hide an address.
-        for (key, sequence) in try await directory.watchedAddresses(family: family, after: loaded) {
+        for (key, sequence) in try await directory.watchedAddresses(family: family, environment: environment, after: loaded) {
             if family == .bitcoin {
                 if let script = try? Hex.decode(key) { scripts.insert(script) }
             } else if family == .solana {

@@ -38,7 +38,9 @@ public struct BitcoinSource: ChainSource {
     public static func chainNames(_ network: NetworkID) -> [String] {
         switch network {
         case .bitcoin: return ["main"]
-        case .bitcoinTestnet: return ["test", "testnet4", "signet"]
+        case .bitcoinTestnet: return ["test"]
+        case .bitcoinTestnet4: return ["testnet4"]
+        case .bitcoinSignet: return ["signet"]
         case .bitcoinRegtest: return ["regtest"]
         default: return []
         }

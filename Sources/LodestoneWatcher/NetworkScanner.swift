@@ -209,13 +209,15 @@ public struct NetworkScanner: Sendable {
             if owners[t.recipient] == nil {
                 let text = addressText(t.recipient)
                 var owner: CustomerAddress? = nil
-                if let parsed = try? AddressCodec.parse(text, network: network) { owner = try await directory.address(matching: parsed) }
+                if let parsed = try? AddressCodec.parse(text, network: network) { owner = try await directory.address(matching: parsed, environment: network.environment) }
                 owners[t.recipient] = (text, owner)
             }
             guard let (address, found) = owners[t.recipient], let owner = found else {
                 logger.error("transfer to a watched account without an owner", metadata: ["network": "\(network)", "tx": "\(t.txHash)"])
                 continue
             }
+            // A refused token (its contract contradicts its definition) is not read at all.
+            guard await assets.asset(id: t.assetID) != nil else { continue }
             let fromOperator = t.sender.map { settings.internalSenders.contains($0) } ?? false
             let observation = DepositObservation(
                 network: network, assetID: t.assetID, address: address,
@@ -409,6 +411,29 @@ public struct NetworkScanner: Sendable {
         try await verify(clock: ContinuousClock())
     }
 
+    /// Reads each operator-defined token's decimals (and symbol) from its contract and refuses
+    /// those that contradict their definition, before anything of them can be credited. A node
+    /// that cannot be asked fails the check, which is retried like the endpoint check.
+    func verifyTokens() async throws {
+        guard !settings.tokensToVerify.isEmpty else { return }
+        guard let reader = source as? any TokenMetadataReading else { return }
+        for asset in settings.tokensToVerify {
+            guard let contract = asset.contract, await assets.asset(id: asset.id) != nil else { continue }
+            let problem: String?
+            do {
+                problem = TokenCheck.problem(asset, onChain: try await reader.tokenMetadata(contract: contract))
+            } catch let unreadable as TokenReadProblem {
+                problem = "assets.\(asset.id): \(unreadable.description): the asset is refused and nothing of it is credited"
+            }
+            if let problem {
+                await assets.refuse(id: asset.id, reason: problem)
+                logger.critical("\(problem)", metadata: ["network": "\(network)", "asset": "\(asset.id)"])
+            } else {
+                logger.info("token matches its contract", metadata: ["network": "\(network)", "asset": "\(asset.id)"])
+            }
+        }
+    }
+
     /// What stops the endpoint check, said precisely: endpoints that cannot be reached are not
     /// endpoints that answer with something unusable (a node whose block 0 comes back as `{}`).
     public static func endpointProblem(_ error: any Error) -> String {
@@ -430,6 +455,7 @@ public struct NetworkScanner: Sendable {
         while true {
             do {
                 try await source.verifyChain()
+                try await verifyTokens()
                 return
             } catch let error as ChainSourceError {
                 logger.critical("network refuses to run", metadata: ["network": "\(network)", "reason": "\(error)"])

@@ -43,9 +43,11 @@ public protocol ScanLedger: Sendable {
 public protocol AddressDirectory: Sendable {
     /// Match keys (hex) of the addresses of `family` whose sequence number is above `sequence`, in
     /// sequence order; numbers follow commit order, so none is ever left behind.
-    func watchedAddresses(family: ChainFamily, after sequence: Int64) async throws -> [(matchKey: String, sequence: Int64)]
+    func watchedAddresses(family: ChainFamily, environment: DeploymentEnvironment, after sequence: Int64) async throws -> [(
+        matchKey: String, sequence: Int64
+    )]
     /// The address record whose match key is `parsed`'s, on any network of its family.
-    func address(matching parsed: ParsedAddress) async throws -> CustomerAddress?
+    func address(matching parsed: ParsedAddress, environment: DeploymentEnvironment) async throws -> CustomerAddress?
 }
 
 /// Which instance scans a network when several share one database: a lease the holder renews.

@@ -1,3 +1,4 @@
+public import LodestoneDomain
 
 /// How one network is scanned; operators set these per network.
 public struct ScanSettings: Sendable {
@@ -22,6 +23,8 @@ public struct ScanSettings: Sendable {
     public var countedAssets: Set<String> = []
     /// Follow the mempool (Bitcoin) while caught up: payments show as `detected` before they are mined.
     public var watchMempool: Bool = false
+    /// Tokens the operator defined: checked against their contracts before the first step.
+    public var tokensToVerify: [Asset] = []
 
     /// Defaults.
     public init() {}

@@ -13,7 +13,7 @@ public import Logging
 /// skipped slot carries the hash of the block before it, so the scan's parent links, stored hashes
 /// and reorg walk-backs work on slots as they do on heights.
 public struct SolanaSource: ChainSource {
-    public let network: NetworkID = .solana
+    public let network: NetworkID
     let client: NodeClient
     let nativeAssetID: String
     /// SPL mints (Token and Token-2022 alike) → asset id.
@@ -32,11 +32,22 @@ public struct SolanaSource: ChainSource {
     /// How far back a skipped slot looks for the block before it.
     static let skipSearch: Int64 = 1_000
 
+    /// The genesis hash of a Solana network's public cluster.
+    public static func genesisHash(of network: NetworkID) -> String? {
+        switch network {
+        case .solana: return genesisHashes["mainnet-beta"]
+        case .solanaDevnet: return genesisHashes["devnet"]
+        case .solanaTestnet: return genesisHashes["testnet"]
+        default: return nil
+        }
+    }
+
     /// A source whose endpoints must report `genesisHash` (a cluster's, or a local validator's).
     public init(
-        client: NodeClient, nativeAssetID: String, mints: [String: String], genesisHash: String, maxHeadAgeSeconds: Int64?,
+        network: NetworkID = .solana, client: NodeClient, nativeAssetID: String, mints: [String: String], genesisHash: String, maxHeadAgeSeconds: Int64?,
         now: @escaping @Sendable () -> Int64, logger: Logger
     ) {
+        self.network = network
         let expected = "genesis \(genesisHash)"
         self.client = client.checking(
             EndpointIdentityCheck(expected: expected) { probe in

@@ -10,7 +10,7 @@ public import Logging
 /// view reports TRC-10 transfers with the same fields as TRX. TRC-20 transfers come from
 /// `/wallet/gettransactioninfobyblocknum` logs of transactions whose receipt is SUCCESS.
 public struct TronSource: ChainSource {
-    public let network: NetworkID = .tron
+    public let network: NetworkID
     let client: NodeClient
     let nativeAssetID: String
     let tokens: [EVMAccount: String]
@@ -21,15 +21,26 @@ public struct TronSource: ChainSource {
 
     /// Mainnet's genesis block id ends with its chain id, 2b6653dc (Nile cd8690dc, Shasta 94a9059e).
     public static let mainnetGenesisSuffix = "2b6653dc"
+
+    /// The chain id a network's genesis block id ends with (what `eth_chainId` reports on it).
+    public static func genesisSuffix(of network: NetworkID) -> String? {
+        switch network {
+        case .tron: return mainnetGenesisSuffix
+        case .tronNile: return "cd8690dc"
+        case .tronShasta: return "94a9059e"
+        default: return nil
+        }
+    }
     /// Solidified blocks: a block is final once 19 of the 27 super representatives built on it.
     static let solidificationDepth: Int64 = 19
 
     /// A source; `tokens` maps TRC-20 contracts to asset ids.
     public init(
-        client: NodeClient, nativeAssetID: String, tokens: [EVMAccount: String], maxHeadAgeSeconds: Int64,
-        genesisSuffix: String = TronSource.mainnetGenesisSuffix, now: @escaping @Sendable () -> Int64, logger: Logger
+        network: NetworkID = .tron, client: NodeClient, nativeAssetID: String, tokens: [EVMAccount: String], maxHeadAgeSeconds: Int64,
+        genesisSuffix: String? = nil, now: @escaping @Sendable () -> Int64, logger: Logger
     ) {
-        let suffix = genesisSuffix.lowercased()
+        self.network = network
+        let suffix = (genesisSuffix ?? Self.genesisSuffix(of: network) ?? Self.mainnetGenesisSuffix).lowercased()
         // Every endpoint proves its genesis before its first use, whenever that is.
         self.client = client.checking(
             EndpointIdentityCheck(expected: "genesis …\(suffix)") { probe in
@@ -43,7 +54,7 @@ public struct TronSource: ChainSource {
         self.nativeAssetID = nativeAssetID
         self.tokens = tokens
         maxHeadAge = maxHeadAgeSeconds
-        self.genesisSuffix = genesisSuffix.lowercased()
+        self.genesisSuffix = suffix
         self.now = now
         self.logger = logger
     }

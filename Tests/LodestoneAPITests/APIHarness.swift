@@ -10,7 +10,7 @@ import NIOCore
 import TestSupport
 import Testing
 
-/// A router over a fresh store with one service key and one operator key.
+/// A router over a fresh store with a service key and an operator key in each environment.
 struct APIHarness: Sendable {
     let store: SQLStore
     let deps: APIDependencies
@@ -19,6 +19,8 @@ struct APIHarness: Sendable {
     let app: Application<RouterResponder<APIRequestContext>>
     let serviceKey: String
     let operatorKey: String
+    let sandboxServiceKey: String
+    let sandboxOperatorKey: String
 
     static func with(
         _ backend: Backend, rateLimit: Int = 100_000, live: Bool = false, networks: [NetworkID] = NetworkID.production,
@@ -28,12 +30,20 @@ struct APIHarness: Sendable {
     ) async throws {
         try await StoreFixture.with(backend) { store in
             let clock = TestClock()
-            let serviceKey = APIKeySecret.generate()
-            let operatorKey = APIKeySecret.generate()
+            let serviceKey = APIKeySecret.generate(environment: .production)
+            let operatorKey = APIKeySecret.generate(environment: .production)
+            let sandboxServiceKey = APIKeySecret.generate(environment: .sandbox)
+            let sandboxOperatorKey = APIKeySecret.generate(environment: .sandbox)
             try await store.createAPIKey(
                 APIKeyRecord(id: "key_s", name: "shop", role: .service, hash: APIKeySecret.hash(serviceKey), createdAt: 0))
             try await store.createAPIKey(
                 APIKeyRecord(id: "key_o", name: "ops", role: .operator, hash: APIKeySecret.hash(operatorKey), createdAt: 0))
+            try await store.createAPIKey(
+                APIKeyRecord(
+                    id: "key_ts", name: "test-shop", role: .service, hash: APIKeySecret.hash(sandboxServiceKey), createdAt: 0, environment: .sandbox))
+            try await store.createAPIKey(
+                APIKeyRecord(
+                    id: "key_to", name: "test-ops", role: .operator, hash: APIKeySecret.hash(sandboxOperatorKey), createdAt: 0, environment: .sandbox))
             let deps = APIDependencies(
                 store: store, assets: AssetRegistry(assets: networks.flatMap(AssetCatalog.defaults(for:))),
                 issuer: TestKeys.issuer, networks: networks.map { NetworkStatus(id: $0, enabled: true, watched: !unwatched.contains($0)) },
@@ -53,7 +63,7 @@ struct APIHarness: Sendable {
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             let harness = APIHarness(
                 store: store, deps: deps, clock: clock, routes: routes, app: app, serviceKey: serviceKey,
-                operatorKey: operatorKey)
+                operatorKey: operatorKey, sandboxServiceKey: sandboxServiceKey, sandboxOperatorKey: sandboxOperatorKey)
             try await app.test(live ? .live : .router) { client in try await body(harness, client) }
         }
     }

@@ -16,7 +16,8 @@ import Testing
             #expect(created.status == .created)
             let key = try #require(created.json["key"] as? String)
             let id = try #require(created.json["id"] as? String)
-            #expect(key.hasPrefix("lsk_") && created.json["prefix"] as? String == String(key.prefix(12)))
+            #expect(key.hasPrefix("lsk_live_") && created.json["prefix"] as? String == String(key.prefix(16)))
+            #expect(created.json["environment"] as? String == "production")
             #expect(try await c.call(.get, "/v1/customers", key: key).status == .ok)
             // The list shows the prefix and state, never a key.
             let list = try await c.call(.get, "/v1/api_keys", key: h.operatorKey)
@@ -51,7 +52,7 @@ import Testing
     func aRevocationByAnotherInstanceIsHonouredWithinTheCacheTime(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { store in
             let clock = TestClock()
-            let (key, record) = APIKeySecret.issue(name: "k", role: .service, now: clock.now())
+            let (key, record) = APIKeySecret.issue(name: "k", role: .service, environment: .production, now: clock.now())
             try await store.createAPIKey(record)
             // Two authenticators over one database: two instances.
             let here = APIKeyAuthenticator(store: store, now: clock.now)

@@ -31,7 +31,7 @@ import Testing
     @Test(arguments: Backend.available)
     func depositsWithTiedTimesArePagedOnceEachBothWays(_ backend: Backend) async throws {
         try await APIHarness.with(backend) { h, c in
-            let customer = try await h.store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
+            let customer = try await h.store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1).id
             let (address, _) = try await h.store.issueAddress(customerID: customer, network: .ethereum, now: 2) { n, i in
                 try TestKeys.issuer.derive(network: n, index: i)
             }

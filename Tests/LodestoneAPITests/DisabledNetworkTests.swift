@@ -14,11 +14,11 @@ import Testing
     func amountsOfADisabledNetworkKeepTheirDecimals(_ backend: Backend) async throws {
         // BSC is not enabled in this deployment; its money was received while it was.
         try await APIHarness.with(backend, networks: NetworkID.production.filter { $0 != .bsc }) { h, c in
-            let customer = try await h.store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
+            let customer = try await h.store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1).id
             let (address, _) = try await h.store.issueAddress(customerID: customer, network: .bsc, now: 1) { n, i in
                 try TestKeys.issuer.derive(network: n, index: i)
             }
-            let usdt = try #require(AssetCatalog.defaults(for: .bsc).first { $0.id == "USDT-BSC" })
+            let usdt = try #require(AssetCatalog.all(for: .bsc).first { $0.id == "USDT-BSC" })
             #expect(usdt.decimals == 18)
             let five = try Amount(decimal: "5", decimals: 18)
             let (intent, _) = try await h.store.createPaymentIntent(

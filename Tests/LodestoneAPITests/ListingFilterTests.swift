@@ -14,7 +14,7 @@ import Testing
     @Test(arguments: Backend.available)
     func depositsAreFoundByIdNetworkTransactionAndTime(_ backend: Backend) async throws {
         try await APIHarness.with(backend) { h, c in
-            let customer = try await h.store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
+            let customer = try await h.store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1).id
             var ids: [String: String] = [:]
             // Recorded at 10 s, 20 s and 30 s past the epoch, on two networks.
             for (n, (network, t, at)) in [(NetworkID.ethereum, Character("a"), Int64(10_000)), (.polygon, "b", 20_000), (.ethereum, "c", 30_000)]
@@ -59,7 +59,7 @@ import Testing
     @Test(arguments: Backend.available)
     func eventsByTypeAndTimeAndIntentsByTime(_ backend: Backend) async throws {
         try await APIHarness.with(backend) { h, c in
-            let customer = try await h.store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
+            let customer = try await h.store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1).id
             let (address, _) = try await h.store.issueAddress(customerID: customer, network: .ethereum, now: 2) { net, i in
                 try TestKeys.issuer.derive(network: net, index: i)
             }

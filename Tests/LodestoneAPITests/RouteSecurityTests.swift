@@ -42,8 +42,8 @@ import Testing
     func noPathSpellingOrBadCredentialReachesAHandler(_ backend: Backend) async throws {
         try await APIHarness.with(backend, live: true) { h, c in
             let now = h.clock.now()
-            let revoked = APIKeySecret.issue(name: "revoked", role: .operator, now: 0)
-            let expired = APIKeySecret.issue(name: "expired", role: .operator, now: 0, expiresAt: now - 1)
+            let revoked = APIKeySecret.issue(name: "revoked", role: .operator, environment: .production, now: 0)
+            let expired = APIKeySecret.issue(name: "expired", role: .operator, environment: .production, now: 0, expiresAt: now - 1)
             try await h.store.createAPIKey(revoked.record)
             try await h.store.createAPIKey(expired.record)
             _ = try await h.store.revokeAPIKey(id: revoked.record.id, at: now - 1, actor: "test", now: now)

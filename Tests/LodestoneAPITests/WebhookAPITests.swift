@@ -58,7 +58,7 @@ import Testing
             let created = try await c.call(
                 .post, "/v1/webhook_endpoints", key: h.operatorKey, json: #"{"url":"https://8.8.8.8/h","events":["deposit.detected"]}"#)
             let endpoint = try #require(created.json["id"] as? String)
-            let customer = try await h.store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
+            let customer = try await h.store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1).id
             let (address, _) = try await h.store.issueAddress(customerID: customer, network: .tron, now: 1) { n, i in
                 try TestKeys.issuer.derive(network: n, index: i)
             }

@@ -115,7 +115,7 @@ import Testing
         for path in [
             "server.port", "server.hots", "database.url", "rate_limit.requests", "networks.ethereum.enabled",
             "networks.ethereum.account", "networks.bitcoin.script", "networks.solana.xpub", "networks.litecoin",
-            "assets.USDT-Tron.confirmations", "assets.USDT-Doge", "extra",
+            "assets.USDT-Tron.confirmations", "assets.USDT-Doge.network", "extra",
         ] {
             #expect(problems.contains { $0.hasPrefix(path + ":") }, "\(path) not reported in \(problems)")
         }
@@ -188,8 +188,12 @@ import Testing
         #expect(try Self.load([:]).allowPrivateWebhookURLs == false)
         // Solana: watched like the others, credited at `finalized` unless configured otherwise, on
         // the cluster named (mainnet-beta by default) or a local validator's genesis hash.
-        let solana = try Self.load(["networks.solana.rpc": .init(.stringArray(["https://sol.example"]), isSecret: true), "networks.solana.cluster": "devnet"])
-        #expect(solana.networks[.solana]?.finality == "finalized" && solana.networks[.solana]?.genesisHash == "EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG")
+        let solana = try Self.load(["networks.solana.rpc": .init(.stringArray(["https://sol.example"]), isSecret: true), "networks.solana.cluster": "mainnet-beta"])
+        #expect(solana.networks[.solana]?.finality == "finalized" && solana.networks[.solana]?.genesisHash == "5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d")
+        // Devnet is its own network: a mainnet network never names a test cluster.
+        #expect(throws: ConfigurationProblems.self) { try Self.load(["networks.solana.cluster": "devnet"]) }
+        let devnet = try Self.load(["networks.solana-devnet.enabled": true, "networks.solana-devnet.cluster": "devnet"])
+        #expect(devnet.networks[.solanaDevnet]?.genesisHash == "EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG")
         let local = try Self.load(["networks.solana.cluster": "11111111111111111111111111111111", "networks.solana.finality": "confirmations"])
         #expect(local.networks[.solana]?.genesisHash == "11111111111111111111111111111111" && local.networks[.solana]?.finality == "confirmations")
         #expect(try Self.load([:]).minimums["SOL-Solana"] == (try Amount(decimal: "0.00089088", decimals: 9)), "rent exemption")

@@ -15,11 +15,13 @@ import Testing
         #expect(!r.stdout.contains("abandon"), "an imported mnemonic is never printed back")
     }
 
-    static func apiKey(_ d: Deployment, role: String = "service") throws -> String {
-        let r = try d.run(["apikey", "create", "--role", role, "--name", "e2e-\(role)", "--database", d.database])
+    static func apiKey(_ d: Deployment, role: String = "service", environment: String = "production") throws -> String {
+        let r = try d.run([
+            "apikey", "create", "--role", role, "--name", "e2e-\(role)-\(environment)", "--environment", environment, "--database", d.database,
+        ])
         #expect(r.status == 0)
         let key = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(key.hasPrefix("lsk_") && r.lines.count == 1)
+        #expect(key.hasPrefix(environment == "production" ? "lsk_live_" : "lsk_test_") && r.lines.count == 1)
         return key
     }
 
@@ -31,26 +33,52 @@ import Testing
 
     @Test func servesTheAddressesDeriveGives() async throws {
         let d = try Deployment()
-        try d.writeConfig("networks:\n  bitcoin-regtest: {enabled: true}\n")
+        try d.writeConfig(
+            """
+            networks:
+              bitcoin-regtest: {enabled: true}
+              ethereum-sepolia: {enabled: true}
+              base-sepolia: {enabled: true}
+              tron-nile: {enabled: true}
+              bitcoin-signet: {enabled: true}
+
+            """)
         try Self.initKeys(d)
         let key = try Self.apiKey(d)
+        let sandboxKey = try Self.apiKey(d, environment: "sandbox")
         let server = try await ServerProcess(["--config", d.configPath, "--database", d.database], environment: d.environment)
         defer { server.stop() }
-        var customers: [String] = []
-        for _ in 0..<3 {
-            let (status, body) = try await server.request("POST", "/v1/customers", key: key, json: "{}")
-            #expect(status == 201)
-            customers.append(try #require(body["id"] as? String))
-        }
-        for (i, customer) in customers.enumerated() {
-            for network in ["ethereum", "bsc", "polygon", "base", "arbitrum", "tron", "solana", "bitcoin", "bitcoin-regtest"] {
-                let (status, body) = try await server.request(
-                    "POST", "/v1/customers/\(customer)/addresses", key: key, json: "{\"network\":\"\(network)\"}")
-                #expect(status == 201 || status == 200)
-                #expect(body["index"] as? Int == i)
-                #expect(body["address"] as? String == (try Self.derive(network, i)), "\(network) #\(i)")
+        // Production customers get the mainnets' addresses, sandbox customers the test networks'.
+        let environments: [(key: String, networks: [String])] = [
+            (key, ["ethereum", "bsc", "polygon", "base", "arbitrum", "tron", "solana", "bitcoin"]),
+            (sandboxKey, ["ethereum-sepolia", "base-sepolia", "tron-nile", "bitcoin-signet", "bitcoin-regtest"]),
+        ]
+        var index = 0
+        for (key, networks) in environments {
+            for _ in 0..<3 {
+                let (status, body) = try await server.request("POST", "/v1/customers", key: key, json: "{}")
+                #expect(status == 201)
+                let customer = try #require(body["id"] as? String)
+                for network in networks {
+                    let (status, body) = try await server.request(
+                        "POST", "/v1/customers/\(customer)/addresses", key: key, json: "{\"network\":\"\(network)\"}")
+                    #expect(status == 201 || status == 200)
+                    #expect(body["index"] as? Int == index)
+                    #expect(body["address"] as? String == (try Self.derive(network, index)), "\(network) #\(index)")
+                }
+                index += 1
             }
         }
+        // An index's EVM address is the same on every EVM network, test networks included.
+        #expect(try Self.derive("ethereum-sepolia", 4) == (try Self.derive("ethereum", 4)))
+        #expect(try Self.derive("tron-nile", 4) == (try Self.derive("tron", 4)))
+        // Each key stays in its environment.
+        let (status, body) = try await server.request("POST", "/v1/customers", key: sandboxKey, json: "{}")
+        #expect(status == 201)
+        let sandboxCustomer = try #require(body["id"] as? String)
+        let (refused, error) = try await server.request(
+            "POST", "/v1/customers/\(sandboxCustomer)/addresses", key: sandboxKey, json: #"{"network":"ethereum"}"#)
+        #expect(refused == 422 && (error["error"] as? [String: Any])?["code"] as? String == "environment_mismatch")
         #expect(await server.terminate() == 0)
     }
 

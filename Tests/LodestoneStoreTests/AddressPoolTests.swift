@@ -22,7 +22,7 @@ import Testing
             #expect(try await store.poolRemaining(network: .solana) == 4)
             #expect(try await store.poolRemaining(network: .ethereum) == 0)
             var customers: [String] = []
-            for _ in 0..<5 { customers.append(try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 3).id) }
+            for _ in 0..<5 { customers.append(try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 3).id) }
             let (a, created) = try await store.issuePooledAddress(customerID: customers[0], network: .solana, now: 4)
             #expect(created && a.address == first[0].address && a.derivationPath == first[0].path && a.index == first[0].index)
             let (again, createdAgain) = try await store.issuePooledAddress(customerID: customers[0], network: .solana, now: 5)
@@ -41,7 +41,7 @@ import Testing
             #expect(try await store.importPool(network: .solana, addresses: [first[0]], now: 8) == PoolImport(imported: 0, skipped: 1))
             #expect(try await store.poolRemaining(network: .solana) == 0)
             // The watch lists find pooled addresses as they find derived ones.
-            #expect(try await store.address(matching: try AddressCodec.parse(a.address, network: .solana))?.customerID == customers[0])
+            #expect(try await store.address(matching: try AddressCodec.parse(a.address, network: .solana), environment: .production)?.customerID == customers[0])
         }
     }
 
@@ -50,7 +50,7 @@ import Testing
         try await StoreFixture.with(backend) { store in
             _ = try await store.importPool(network: .solana, addresses: try Self.offline(0..<20), now: 1)
             var customers: [String] = []
-            for _ in 0..<20 { customers.append(try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 2).id) }
+            for _ in 0..<20 { customers.append(try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 2).id) }
             let issued = try await withThrowingTaskGroup(of: String.self) { group in
                 for c in customers { group.addTask { try await store.issuePooledAddress(customerID: c, network: .solana, now: 3).0.address } }
                 var out: [String] = []

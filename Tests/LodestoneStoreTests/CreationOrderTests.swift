@@ -13,7 +13,7 @@ import Testing
     func intentsCreatedInTheSameMillisecondAreFilledInCreationOrder(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { store in
             for _ in 0..<30 {
-                let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
+                let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1).id
                 let (address, _) = try await store.issueAddress(customerID: c, network: .tron, now: 1) { n, i in
                     try TestKeys.issuer.derive(network: n, index: i)
                 }
@@ -53,17 +53,17 @@ import Testing
     func addressesAreLoadedBySequenceNotByClock(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { store in
             func issue(now: Int64) async throws -> String {
-                let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: now).id
+                let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: now).id
                 return try await store.issueAddress(customerID: c, network: .ethereum, now: now) { n, i in
                     try TestKeys.issuer.derive(network: n, index: i)
                 }.0.address
             }
             _ = try await issue(now: 1_800_000_000_000)
-            var loaded = try await store.watchedAddresses(family: .evm, after: 0)
+            var loaded = try await store.watchedAddresses(family: .evm, environment: .production, after: 0)
             #expect(loaded.count == 1)
             // A later address stamped an hour earlier (a clock stepped back, another instance's skew).
             _ = try await issue(now: 1_800_000_000_000 - 3_600_000)
-            let newer = try await store.watchedAddresses(family: .evm, after: loaded.map(\.sequence).max()!)
+            let newer = try await store.watchedAddresses(family: .evm, environment: .production, after: loaded.map(\.sequence).max()!)
             #expect(newer.count == 1, "an address with an earlier timestamp was left unwatched")
             loaded += newer
             #expect(Set(loaded.map(\.sequence)).count == 2)

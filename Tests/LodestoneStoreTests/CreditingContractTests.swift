@@ -12,7 +12,7 @@ import Testing
     static let usdt = AssetCatalog.defaults(for: .tron)[1]
 
     static func setUp(_ store: SQLStore, intents amounts: [String]) async throws -> (customer: String, address: String, intents: [String]) {
-        let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
+        let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1).id
         let (address, _) = try await store.issueAddress(customerID: c, network: .tron, now: 1) { n, i in
             try TestKeys.issuer.derive(network: n, index: i)
         }

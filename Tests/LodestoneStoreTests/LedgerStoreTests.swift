@@ -18,7 +18,7 @@ import Testing
         var rng = SplitMix64(state: seed)
         var model = LedgerModel()
         var now: Int64 = 1_800_000_000_000
-        let customer = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: now).id
+        let customer = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: now).id
         let address = try await store.issueAddress(customerID: customer, network: .tron, now: now) { n, i in
             try TestKeys.issuer.derive(network: n, index: i)
         }.0.address
@@ -120,7 +120,7 @@ import Testing
         try await StoreFixture.with(backend) { store in
             var deposits: [(customer: String, ids: [String])] = []
             for c in 0..<40 {
-                let customer = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
+                let customer = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1).id
                 let address = try await store.issueAddress(customerID: customer, network: .tron, now: 1) { n, i in
                     try TestKeys.issuer.derive(network: n, index: i)
                 }.0.address

@@ -28,7 +28,7 @@ import Testing
             var ids: [String] = []
             for i in 0..<5 {
                 let c = try await store.createCustomer(
-                    externalID: "ext-\(i)", email: "u\(i)@example.com", metadata: #"{"tier":\#(i)}"#, now: 1000 + Int64(i))
+                    externalID: "ext-\(i)", email: "u\(i)@example.com", metadata: #"{"tier":\#(i)}"#, environment: .production, now: 1000 + Int64(i))
                 ids.append(c.id)
                 #expect(c.id.hasPrefix("cus_"))
             }
@@ -47,9 +47,9 @@ import Testing
     @Test(arguments: backends)
     func duplicateExternalIDNamesTheHolder(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { store in
-            let first = try await store.createCustomer(externalID: "same", email: nil, metadata: nil, now: 1)
+            let first = try await store.createCustomer(externalID: "same", email: nil, metadata: nil, environment: .production, now: 1)
             await #expect(throws: StoreError.conflict(field: "external_id", existingID: first.id)) {
-                _ = try await store.createCustomer(externalID: "same", email: nil, metadata: nil, now: 2)
+                _ = try await store.createCustomer(externalID: "same", email: nil, metadata: nil, environment: .production, now: 2)
             }
         }
     }
@@ -60,7 +60,7 @@ import Testing
             let results = await withTaskGroup(of: Result<String, any Error>.self) { group in
                 for _ in 0..<10 {
                     group.addTask {
-                        do { return .success(try await store.createCustomer(externalID: "race", email: nil, metadata: nil, now: 1).id) } catch {
+                        do { return .success(try await store.createCustomer(externalID: "race", email: nil, metadata: nil, environment: .production, now: 1).id) } catch {
                             return .failure(error)
                         }
                     }
@@ -80,8 +80,8 @@ import Testing
     @Test(arguments: backends)
     func addressesShareOneIndexPerCustomer(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { store in
-            let a = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1)
-            let b = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 2)
+            let a = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1)
+            let b = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 2)
             // b asks first, so b gets index 0: indexes follow first use, not creation.
             let (b0, bCreated) = try await store.issueAddress(customerID: b.id, network: .tron, now: 3, derive: Self.derive)
             #expect(bCreated && b0.index == 0 && b0.address == TestKeys.expected(.tron, 0))
@@ -101,8 +101,8 @@ import Testing
     func failedDerivationLeavesNoGap(_ backend: Backend) async throws {
         struct Boom: Error {}
         try await StoreFixture.with(backend) { store in
-            let a = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1)
-            let b = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 2)
+            let a = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1)
+            let b = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 2)
             await #expect(throws: Boom.self) {
                 _ = try await store.issueAddress(customerID: a.id, network: .bitcoin, now: 3) { _, _ in throw Boom() }
             }
@@ -120,7 +120,7 @@ import Testing
         try await StoreFixture.with(backend) { store in
             var customers: [String] = []
             for i in 0..<20 {
-                customers.append(try await store.createCustomer(externalID: "c\(i)", email: nil, metadata: nil, now: Int64(i)).id)
+                customers.append(try await store.createCustomer(externalID: "c\(i)", email: nil, metadata: nil, environment: .production, now: Int64(i)).id)
             }
             let issued = try await withThrowingTaskGroup(of: (String, CustomerAddress).self) { group in
                 for i in 0..<200 {
@@ -150,7 +150,7 @@ import Testing
     func concurrentRequestsForANewNetworkOfAnIndexedCustomer(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { store in
             for round in 0..<4 {
-            let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
+            let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1).id
             _ = try await store.issueAddress(customerID: c, network: .tron, now: 2, derive: Self.derive)
             for network in [NetworkID.ethereum, .solana, .bitcoin, .bsc] {
                 let results = try await withThrowingTaskGroup(of: (CustomerAddress, Bool).self) { group in
@@ -173,7 +173,7 @@ import Testing
     func firstAddressesRacingOtherNetworks(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { store in
             var customers: [String] = []
-            for _ in 0..<20 { customers.append(try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id) }
+            for _ in 0..<20 { customers.append(try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1).id) }
             let networks: [NetworkID] = [.ethereum, .tron, .solana, .bitcoin, .bsc, .polygon, .base, .arbitrum]
             let issued = try await withThrowingTaskGroup(of: CustomerAddress.self) { group in
                 for customer in customers {
@@ -195,12 +195,12 @@ import Testing
     @Test(arguments: backends)
     func addressLookupByMatchKey(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { store in
-            let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1)
+            let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1)
             let (evm, _) = try await store.issueAddress(customerID: c.id, network: .base, now: 2, derive: Self.derive)
             let lower = try AddressCodec.parse(evm.address.lowercased(), network: .ethereum)
-            #expect(try await store.address(matching: lower)?.customerID == c.id)
+            #expect(try await store.address(matching: lower, environment: .production)?.customerID == c.id)
             let other = try AddressCodec.parse("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", network: .ethereum)
-            #expect(try await store.address(matching: other) == nil)
+            #expect(try await store.address(matching: other, environment: .production) == nil)
         }
     }
 
@@ -216,8 +216,8 @@ import Testing
     @Test(arguments: backends)
     func paymentIntentsCreateListAndFilter(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { store in
-            let a = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
-            let b = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
+            let a = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1).id
+            let b = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1).id
             let (i1, c1) = try await store.createPaymentIntent(Self.newIntent(a, amount: "100.25", order: "o-1"), now: 10)
             #expect(c1 && i1.amount.description == "100250000" && i1.status == .requiresPayment && i1.expiresAt == 60_010)
             _ = try await store.createPaymentIntent(Self.newIntent(a, order: "o-2"), now: 11)
@@ -239,7 +239,7 @@ import Testing
     @Test(arguments: backends)
     func idempotencyKeysReplayOrRefuse(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { store in
-            let a = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
+            let a = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1).id
             let (first, created) = try await store.createPaymentIntent(Self.newIntent(a, key: "k1", hash: "h1"), now: 10)
             let (replay, replayCreated) = try await store.createPaymentIntent(Self.newIntent(a, key: "k1", hash: "h1"), now: 20)
             #expect(created && !replayCreated && replay == first)
@@ -258,7 +258,7 @@ import Testing
     @Test(arguments: backends)
     func cancelAndExpireFollowTheRules(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { store in
-            let a = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
+            let a = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1).id
             let (open, _) = try await store.createPaymentIntent(Self.newIntent(a), now: 0)
             let (toCancel, _) = try await store.createPaymentIntent(Self.newIntent(a), now: 0)
             #expect(try await store.cancelPaymentIntent(id: toCancel.id, now: 1).status == .canceled)
@@ -286,7 +286,7 @@ import Testing
             try await store.applyFileThreshold(assetID: "USDT-Tron", threshold: t(25), previous: t(30), now: 12)
             #expect(try await store.appliedFileThresholds() == ["BTC-Bitcoin": t(3), "USDT-Tron": t(25)])
             #expect(try await store.assetConfirmationOverrides() == ["USDT-Tron": t(25), "BTC-Bitcoin": t(3)])
-            var audit = try await store.auditEvents(page: 1, pageSize: 10)
+            var audit = try await store.auditEvents(environment: nil, page: 1, pageSize: 10)
             // An unchanged file value is remembered but not audited.
             #expect(audit.total == 2)
             #expect(audit.items.map(\.actor) == ["config-file", "apikey:ops"])
@@ -299,7 +299,7 @@ import Testing
             try await store.applyFileThreshold(assetID: "USDT-Ethereum", threshold: tiered, previous: t(12), now: 14)
             #expect(try await store.assetConfirmationOverrides()["USDT-Tron"] == tiered)
             #expect(try await store.appliedFileThresholds()["USDT-Ethereum"] == tiered)
-            audit = try await store.auditEvents(page: 1, pageSize: 1)
+            audit = try await store.auditEvents(environment: nil, page: 1, pageSize: 1)
             #expect(audit.items.first?.newValue == #"{"confirmation_tiers":[{"confirmations":12,"up_to":"10000"}],"confirmations":64}"#)
 
             try await store.storeSealedKey(name: "seed", sealed: "sealed-text", now: 1)

@@ -128,7 +128,7 @@ import Testing
 
     @Test func aBlockAnswerForAnotherBlockOrARangeThatDoesNotLinkIsRefused() async throws {
         let hashes = Scripted(status: 200, body: #"[{"jsonrpc":"2.0","result":"\#(Self.h("a"))","id":0},{"jsonrpc":"2.0","result":"\#(Self.h("b"))","id":1}]"#)
-        let watching = AddressWatchList(family: .bitcoin, directory: InMemoryAddressDirectory())
+        let watching = AddressWatchList(family: .bitcoin, environment: .sandbox, directory: InMemoryAddressDirectory())
         // The node answers getblock a with block b.
         try await Self.with([Self.chainInfo, hashes, Scripted(status: 200, body: Self.block(Self.h("b"), height: 5, previous: Self.h("0")))]) { url, _ in
             await #expect(throws: ChainSourceError.self) { _ = try await Self.source(url).scan(5...6, watching: watching) }
@@ -161,7 +161,7 @@ import Testing
         let notFound = try #require(entries.first { ($0["raw"] as? String)?.contains("No such mempool") == true }?["raw"] as? String)
             .replacingOccurrences(of: #""id":191"#, with: #""id":1"#).trimmingCharacters(in: .whitespacesAndNewlines)
         let tx = #"{"jsonrpc":"2.0","result":{"txid":"\#(Self.h("c"))","vin":[{"txid":"\#(Self.h("d"))","vout":0}],"vout":[{"value":0.5,"n":0,"scriptPubKey":{"hex":"0014\#(String(repeating: "1", count: 40))"}}]},"id":0}"#
-        let watching = AddressWatchList(family: .bitcoin, directory: InMemoryAddressDirectory())
+        let watching = AddressWatchList(family: .bitcoin, environment: .sandbox, directory: InMemoryAddressDirectory())
         try await Self.with([Self.chainInfo, Scripted(status: 200, body: "[\(tx),\(notFound)]")]) { url, _ in
             let read = try await Self.source(url).mempoolTransfers([Self.h("c"), Self.h("e")], watching: watching)
             #expect(read.payments == [Self.h("c"): []] && read.gone == [Self.h("e")])

@@ -21,7 +21,7 @@ struct BitcoinRegtestTests {
 
     /// A customer with an address of `script` issued through the store.
     static func customer(_ store: SQLStore, _ script: BitcoinScript) async throws -> (id: String, address: String) {
-        let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 0)
+        let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: network.environment, now: 0)
         let deriver = try AddressDeriver(scheme: DerivationScheme(network: network, script: script), seed: TestKeys.seed)
         let (address, _) = try await store.issueAddress(customerID: c.id, network: network, now: 0) { _, i in try deriver.address(index: i) }
         return (c.id, address.address)
@@ -44,7 +44,7 @@ struct BitcoinRegtestTests {
         settings.watchMempool = watchMempool
         settings.startBlock = try await node.height + 1
         return NetworkScanner(
-            source: source, store: store, watchList: AddressWatchList(family: .bitcoin, directory: store),
+            source: source, store: store, watchList: AddressWatchList(family: .bitcoin, environment: .sandbox, directory: store),
             assets: AssetRegistry(assets: [twoConfirmations]), minimums: [:], settings: settings, now: { 0 }, logger: ScanHarness.logger)
     }
 

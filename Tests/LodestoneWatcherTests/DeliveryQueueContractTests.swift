@@ -1,3 +1,4 @@
+import LodestoneCore
 import Foundation
 import LodestoneDomain
 import LodestoneStore
@@ -89,7 +90,7 @@ final class InMemoryDeliveryQueue: DeliveryQueue {
             try await body(queue, ids)
         case .sqlite, .postgres:
             try await StoreFixture.with(kind == .sqlite ? .sqlite : .postgres) { store in
-                _ = try await store.createWebhookEndpoint(url: "https://example.com/hook", events: types, secret: "whsec_x", now: 0)
+                _ = try await store.createWebhookEndpoint(url: "https://example.com/hook", events: types, secret: "whsec_x", environment: .production, now: 0)
                 let events = try await WebhookTests.someEvents(store).filter { types.contains($0.type) }
                 #expect(events.count == 3)
                 try await body(store, events.map(\.id))

@@ -81,7 +81,7 @@ import Testing
         try await StoreFixture.with(.sqlite) { store in
             let clock = TestClock(3_000)
             // Port 9 on loopback: nothing listens, the connection is refused.
-            _ = try await store.createWebhookEndpoint(url: "http://127.0.0.1:9/hook", events: [.depositConfirmed], secret: "whsec_x", now: 0)
+            _ = try await store.createWebhookEndpoint(url: "http://127.0.0.1:9/hook", events: [.depositConfirmed], secret: "whsec_x", environment: .production, now: 0)
             _ = try await WebhookTests.someEvents(store)
             let deliverer = WebhookDeliverer(
                 store: store, egress: WebhookEgress(policy: WebhookURLPolicy(allowPrivate: true), timeout: .seconds(2)), now: clock.now,

@@ -23,7 +23,7 @@ import Testing
         try await ScanHarness.with(.sqlite) { h in
             let alice = try await h.customer()
             _ = try await h.store.createWebhookEndpoint(
-                url: "https://example.com/hook", events: EventType.allCases, secret: WebhookSignature.newSecret(), now: 0)
+                url: "https://example.com/hook", events: EventType.allCases, secret: WebhookSignature.newSecret(), environment: .production, now: 0)
             let chain = DevChain(chainID: 1)
             let honest = token ? DevChain.token(ScanHarness.token, [(alice.account, units("5"))]) : DevChain.native(to: alice.account, wei: wei("1"))
             await chain.mine([DevChain.Tx(hash: badHash, to: honest.to, value: honest.value, succeeded: true, logs: honest.logs)])

@@ -248,18 +248,23 @@ final class InMemoryAddressDirectory: AddressDirectory {
         records.withLock { $0.append((address, key, network.family)) }
     }
 
-    func watchedAddresses(family: ChainFamily, after sequence: Int64) async throws -> [(matchKey: String, sequence: Int64)] {
+    /// A customer's environment is that of the networks it has addresses on.
+    static func environment(_ a: CustomerAddress) -> DeploymentEnvironment? { NetworkID(rawValue: a.network)?.environment }
+
+    func watchedAddresses(family: ChainFamily, environment: DeploymentEnvironment, after sequence: Int64) async throws -> [(
+        matchKey: String, sequence: Int64
+    )] {
         records.withLock { records in
             records.enumerated().compactMap { i, r in
                 let seq = Int64(i + 1)
-                return r.family == family && seq > sequence ? (Hex.encode(r.matchKey), seq) : nil
+                return r.family == family && Self.environment(r.address) == environment && seq > sequence ? (Hex.encode(r.matchKey), seq) : nil
             }
         }
     }
 
-    func address(matching parsed: ParsedAddress) async throws -> CustomerAddress? {
+    func address(matching parsed: ParsedAddress, environment: DeploymentEnvironment) async throws -> CustomerAddress? {
         records.withLock { records in
-            records.first { $0.matchKey == parsed.matchKey && $0.family == parsed.family }?.address
+            records.first { $0.matchKey == parsed.matchKey && $0.family == parsed.family && Self.environment($0.address) == environment }?.address
         }
     }
 }

@@ -120,7 +120,7 @@ final class RecordedMempoolNode: ChainSource, MempoolSource {
         var settings = ScanSettings()
         settings.watchMempool = true
         let scanner = NetworkScanner(
-            source: node, ledger: ledger, directory: directory, watchList: AddressWatchList(family: .bitcoin, directory: directory),
+            source: node, ledger: ledger, directory: directory, watchList: AddressWatchList(family: .bitcoin, environment: .sandbox, directory: directory),
             assets: AssetRegistry(assets: [Self.asset]), minimums: [:], settings: settings, now: { 1 }, logger: ScanHarness.logger)
         var watch = MempoolWatch<ObservedTransfer>()
 
@@ -134,7 +134,7 @@ final class RecordedMempoolNode: ChainSource, MempoolSource {
         // A recorded block, scanned: its outputs to watched scripts recorded in it, the cursor moved.
         func mine(_ hash: String) async throws {
             let block = try #require(blocks[hash])
-            let watching = AddressWatchList(family: .bitcoin, directory: directory)
+            let watching = AddressWatchList(family: .bitcoin, environment: .sandbox, directory: directory)
             try await watching.refresh()
             var deposits: [ScannedDeposit] = []
             let parameters = try #require(NetworkID.bitcoinRegtest.bitcoinParameters)
@@ -201,7 +201,7 @@ final class RecordedMempoolNode: ChainSource, MempoolSource {
         var settings = ScanSettings()
         settings.watchMempool = true
         let scanner = NetworkScanner(
-            source: node, ledger: ledger, directory: directory, watchList: AddressWatchList(family: .bitcoin, directory: directory),
+            source: node, ledger: ledger, directory: directory, watchList: AddressWatchList(family: .bitcoin, environment: .sandbox, directory: directory),
             assets: AssetRegistry(assets: [Self.asset]), minimums: [:], settings: settings, now: { 1 }, logger: ScanHarness.logger)
         var watch = MempoolWatch<ObservedTransfer>()
         for listing in [["not a txid"], [String(repeating: "g", count: 64)], [String(repeating: "a", count: 63)]] {

@@ -46,7 +46,7 @@ struct ScanHarness: Sendable {
 
     /// A new customer and its address on `network`, as 20 account bytes.
     func customer(on network: NetworkID = .ethereum) async throws -> (id: String, account: [UInt8], address: String) {
-        let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: clock.now())
+        let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: network.environment, now: clock.now())
         let (address, _) = try await store.issueAddress(customerID: c.id, network: network, now: clock.now()) { n, i in
             try TestKeys.issuer.derive(network: n, index: i)
         }
@@ -80,7 +80,7 @@ struct ScanHarness: Sendable {
             maxHeadAgeSeconds: 120, maxLogRange: maxLogRange, now: clock.now, logger: Self.logger)
         let minimums = Dictionary(uniqueKeysWithValues: assets.map { ($0.id, AssetCatalog.defaultMinimum($0)) })
         return NetworkScanner(
-            source: source, store: store, watchList: watchList ?? AddressWatchList(family: .evm, directory: store), assets: registry,
+            source: source, store: store, watchList: watchList ?? AddressWatchList(family: .evm, environment: .production, directory: store), assets: registry,
             minimums: minimums, settings: settings, now: clock.now, logger: Self.logger, progress: progress)
     }
 

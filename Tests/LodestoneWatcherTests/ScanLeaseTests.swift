@@ -36,7 +36,7 @@ import Testing
         settings.pollInterval = .milliseconds(20)
         settings.retryDelay = .milliseconds(20)
         return NetworkScanner(
-            source: chain, store: store, watchList: AddressWatchList(family: .evm, directory: store), assets: ScannerWithoutIOTests.registry,
+            source: chain, store: store, watchList: AddressWatchList(family: .evm, environment: .production, directory: store), assets: ScannerWithoutIOTests.registry,
             minimums: [:], settings: settings, now: { 1_000 }, logger: ScanHarness.logger)
     }
 

@@ -51,7 +51,7 @@ struct ScanSubject: Sendable {
                     ScanSubject(
                         ledger: store, directory: store,
                         customer: {
-                            let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 0)
+                            let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 0)
                             let (address, _) = try await store.issueAddress(customerID: c.id, network: .ethereum, now: 0) { n, i in
                                 try TestKeys.issuer.derive(network: n, index: i)
                             }
@@ -256,15 +256,15 @@ struct ScanSubject: Sendable {
         try await ScanSubject.with(kind) { s in
             let alice = try await s.customer()
             let bob = try await s.customer()
-            let all = try await s.directory.watchedAddresses(family: .evm, after: 0)
+            let all = try await s.directory.watchedAddresses(family: .evm, environment: .production, after: 0)
             #expect(all.map(\.matchKey) == [Hex.encode(alice.account), Hex.encode(bob.account)])
-            let afterFirst = try await s.directory.watchedAddresses(family: .evm, after: all[0].sequence)
+            let afterFirst = try await s.directory.watchedAddresses(family: .evm, environment: .production, after: all[0].sequence)
             #expect(afterFirst.map(\.matchKey) == [Hex.encode(bob.account)])
-            #expect(try await s.directory.watchedAddresses(family: .tron, after: 0).isEmpty)
-            let owner = try await s.directory.address(matching: try AddressCodec.parse(bob.address, network: .ethereum))
+            #expect(try await s.directory.watchedAddresses(family: .tron, environment: .production, after: 0).isEmpty)
+            let owner = try await s.directory.address(matching: try AddressCodec.parse(bob.address, network: .ethereum), environment: .production)
             #expect(owner?.customerID == bob.id)
             // The same key is found from any network of its family.
-            let onBase = try await s.directory.address(matching: try AddressCodec.parse(bob.address, network: .base))
+            let onBase = try await s.directory.address(matching: try AddressCodec.parse(bob.address, network: .base), environment: .production)
             #expect(onBase?.customerID == bob.id)
         }
     }

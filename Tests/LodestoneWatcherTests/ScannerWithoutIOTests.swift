@@ -18,7 +18,7 @@ import Testing
         settings.retryDelay = .seconds(1)
         settings.pollInterval = .seconds(3)
         return NetworkScanner(
-            source: chain, ledger: s.ledger, directory: s.directory, watchList: AddressWatchList(family: .evm, directory: s.directory),
+            source: chain, ledger: s.ledger, directory: s.directory, watchList: AddressWatchList(family: .evm, environment: .production, directory: s.directory),
             assets: registry, minimums: [:], settings: settings, now: { 1_000 }, logger: ScanHarness.logger)
     }
 
@@ -100,7 +100,7 @@ import Testing
             var settings = ScanSettings()
             settings.recheckDepth = nil
             let scanner = NetworkScanner(
-                source: chain, ledger: s.ledger, directory: s.directory, watchList: AddressWatchList(family: .evm, directory: s.directory),
+                source: chain, ledger: s.ledger, directory: s.directory, watchList: AddressWatchList(family: .evm, environment: .production, directory: s.directory),
                 assets: AssetRegistry(assets: [eth]), minimums: [:], settings: settings, now: { 0 }, logger: ScanHarness.logger)
             _ = try await Self.catchUp(scanner)
             chain.mine(1, paying: [Self.pay(alice.account, 1_000, tx: "c"), Self.pay(bob.account, 1_001, tx: "d")])
@@ -125,7 +125,7 @@ import Testing
             settings.blocksPerStep = 5
             settings.recheckDepth = nil
             let scanner = NetworkScanner(
-                source: chain, ledger: s.ledger, directory: s.directory, watchList: AddressWatchList(family: .evm, directory: s.directory),
+                source: chain, ledger: s.ledger, directory: s.directory, watchList: AddressWatchList(family: .evm, environment: .production, directory: s.directory),
                 assets: Self.registry, minimums: [:], settings: settings, now: { 42 }, logger: ScanHarness.logger, progress: board)
             _ = try await Self.catchUp(scanner)
             var progress = try #require(await board.progress(of: .ethereum))
@@ -162,7 +162,7 @@ import Testing
             settings.recheckDepth = nil
             settings.blocksPerStep = 100
             let scanner = NetworkScanner(
-                source: chain, ledger: s.ledger, directory: s.directory, watchList: AddressWatchList(family: .evm, directory: s.directory),
+                source: chain, ledger: s.ledger, directory: s.directory, watchList: AddressWatchList(family: .evm, environment: .production, directory: s.directory),
                 assets: Self.registry, minimums: [:], settings: settings, now: { 0 }, logger: ScanHarness.logger)
             _ = try await Self.catchUp(scanner)
             chain.reorg(depth: 6, length: 7)

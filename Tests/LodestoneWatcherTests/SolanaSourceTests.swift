@@ -81,7 +81,7 @@ import Testing
         // Blocks at 10, 13 and 14; 11 and 12 skipped; 15 and 16 skipped up to the range's end.
         let blocks: [Int64: String] = [10: Self.block(10, parent: 9), 13: Self.block(13, parent: 10), 14: Self.block(14, parent: 13)]
         try await Self.with(blocks: blocks, listed: [10, 13, 14], head: 16) { url, _ in
-            let watching = AddressWatchList(family: .solana, directory: InMemoryAddressDirectory())
+            let watching = AddressWatchList(family: .solana, environment: .production, directory: InMemoryAddressDirectory())
             let scanned = try await Self.source(url).scan(11...16, watching: watching)
             #expect(scanned.blocks.map(\.number) == [11, 12, 13, 14, 15, 16])
             #expect(scanned.blocks.map(\.hash) == [10, 10, 13, 14, 14, 14].map(Self.hash))
@@ -96,7 +96,7 @@ import Testing
         // getBlocks lists 12, but this node answers -32007 for it (restored from a snapshot).
         let blocks: [Int64: String] = [10: Self.block(10, parent: 9), 13: Self.block(13, parent: 12)]
         try await Self.with(blocks: blocks, listed: [10, 12, 13], head: 13) { url, _ in
-            let watching = AddressWatchList(family: .solana, directory: InMemoryAddressDirectory())
+            let watching = AddressWatchList(family: .solana, environment: .production, directory: InMemoryAddressDirectory())
             await #expect {
                 _ = try await Self.source(url).scan(11...13, watching: watching)
             } throws: { "\($0)".contains("ledger gap") }
@@ -109,14 +109,14 @@ import Testing
     @Test func aBlockNotAvailableYetIsAskedForAgainAndABrokenLinkIsRefused() async throws {
         let blocks: [Int64: String] = [10: Self.block(10, parent: 9), 11: Self.block(11, parent: 10), 12: Self.block(12, parent: 3)]
         try await Self.with(blocks: blocks, listed: [10, 11], head: 11, notAvailableOnce: [11]) { url, calls in
-            let watching = AddressWatchList(family: .solana, directory: InMemoryAddressDirectory())
+            let watching = AddressWatchList(family: .solana, environment: .production, directory: InMemoryAddressDirectory())
             let scanned = try await Self.source(url).scan(11...11, watching: watching)
             #expect(scanned.blocks.map(\.hash) == [Self.hash(11)])
             #expect(calls().filter { $0 == "getBlock" }.count == 2, "-32004 is retried, never skipped")
         }
         // Block 12 names parent slot 3 although getBlocks listed 11 before it.
         try await Self.with(blocks: blocks, listed: [10, 11, 12], head: 12) { url, _ in
-            let watching = AddressWatchList(family: .solana, directory: InMemoryAddressDirectory())
+            let watching = AddressWatchList(family: .solana, environment: .production, directory: InMemoryAddressDirectory())
             await #expect(throws: ChainSourceError.self) { _ = try await Self.source(url).scan(11...12, watching: watching) }
         }
     }
@@ -151,7 +151,7 @@ import Testing
             parent = slot
         }
         try await Self.with(blocks: blocks, listed: listed, head: 160_017_015) { url, _ in
-            let watching = AddressWatchList(family: .solana, directory: InMemoryAddressDirectory())
+            let watching = AddressWatchList(family: .solana, environment: .production, directory: InMemoryAddressDirectory())
             let scanned = try await Self.source(url).scan(160_017_006...160_017_013, watching: watching)
             #expect(scanned.blocks.map(\.number) == Array(160_017_006...160_017_013))
             let skipped = scanned.blocks.filter { $0.hash == $0.parentHash }.map(\.number)
@@ -204,7 +204,7 @@ import Testing
             let ledger = InMemoryScanLedger()
             let directory = InMemoryAddressDirectory()
             let scanner = NetworkScanner(
-                source: Self.source(url), ledger: ledger, directory: directory, watchList: AddressWatchList(family: .solana, directory: directory),
+                source: Self.source(url), ledger: ledger, directory: directory, watchList: AddressWatchList(family: .solana, environment: .production, directory: directory),
                 assets: AssetRegistry(assets: AssetCatalog.defaults(for: .solana)), minimums: [:], settings: ScanSettings(), now: { 0 },
                 logger: ScanHarness.logger)
             await #expect {

@@ -18,7 +18,7 @@ import Testing
             client: h.client(.tron, [url]), nativeAssetID: "TRX-Tron", tokens: TokenContracts.byAccount(await h.registry.all()), maxHeadAgeSeconds: 120,
             genesisSuffix: String(genesis.suffix(8)), now: h.clock.now, logger: ScanHarness.logger)
         return NetworkScanner(
-            source: source, store: h.store, watchList: AddressWatchList(family: .tron, directory: h.store), assets: h.registry,
+            source: source, store: h.store, watchList: AddressWatchList(family: .tron, environment: .production, directory: h.store), assets: h.registry,
             minimums: ["TRX-Tron": Amount(baseUnits: 1), "USDT-Tron": Amount(baseUnits: 10_000)], settings: .test, now: h.clock.now,
             logger: ScanHarness.logger)
     }

@@ -12,7 +12,7 @@ import Testing
 @Suite struct WebhookEgressTests {
     /// A delivery of one confirmed-deposit event to `url` with `egress`; returns the recorded attempt.
     static func deliverOnce(_ store: SQLStore, url: String, egress: WebhookEgress, clock: TestClock) async throws -> DeliveryAttempt {
-        _ = try await store.createWebhookEndpoint(url: url, events: [.depositConfirmed], secret: WebhookSignature.newSecret(), now: 0)
+        _ = try await store.createWebhookEndpoint(url: url, events: [.depositConfirmed], secret: WebhookSignature.newSecret(), environment: .production, now: 0)
         _ = try await WebhookTests.someEvents(store)
         let deliverer = WebhookDeliverer(store: store, egress: egress, now: clock.now, logger: ScanHarness.logger)
         #expect(try await deliverer.deliverDue() == 1)
@@ -90,7 +90,7 @@ import Testing
             try await receiver.with { url in
                 let clock = TestClock(3_000)
                 let endpoint = try await store.createWebhookEndpoint(
-                    url: url, events: EventType.allCases, secret: WebhookSignature.newSecret(), now: 0)
+                    url: url, events: EventType.allCases, secret: WebhookSignature.newSecret(), environment: .production, now: 0)
                 let rotated = try await store.rotateWebhookSecret(
                     id: endpoint.id, secret: WebhookSignature.newSecret(), overlapUntil: clock.now() + 3_600_000, now: clock.now())
                 #expect(rotated.secret != endpoint.secret && rotated.previousSecret == endpoint.secret)

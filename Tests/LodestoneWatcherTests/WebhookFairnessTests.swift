@@ -1,3 +1,4 @@
+import LodestoneCore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -65,8 +66,8 @@ final class HangingReceiver: Sendable {
             try await hanging.with { stuckURL in
                 try await fast.with { fastURL in
                     let all = EventType.allCases
-                    _ = try await store.createWebhookEndpoint(url: stuckURL, events: all, secret: WebhookSignature.newSecret(), now: 1)
-                    let endpoint = try await store.createWebhookEndpoint(url: fastURL, events: all, secret: WebhookSignature.newSecret(), now: 1)
+                    _ = try await store.createWebhookEndpoint(url: stuckURL, events: all, secret: WebhookSignature.newSecret(), environment: .production, now: 1)
+                    let endpoint = try await store.createWebhookEndpoint(url: fastURL, events: all, secret: WebhookSignature.newSecret(), environment: .production, now: 1)
                     fast.secret.withLock { $0 = endpoint.secret }
                     let events = try await WebhookTests.someEvents(store)
                     #expect(events.count >= 3)

@@ -98,7 +98,7 @@ func ** (base: Int64, exponent: Int64) -> Int64 { (0..<exponent).reduce(1) { acc
 
     /// One confirmed deposit produces events; returns the store's events.
     static func someEvents(_ store: SQLStore) async throws -> [OutboxEvent] {
-        let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, now: 1).id
+        let c = try await store.createCustomer(externalID: nil, email: nil, metadata: nil, environment: .production, now: 1).id
         let (address, _) = try await store.issueAddress(customerID: c, network: .tron, now: 1) { n, i in
             try TestKeys.issuer.derive(network: n, index: i)
         }
@@ -117,7 +117,7 @@ func ** (base: Int64, exponent: Int64) -> Int64 { (0..<exponent).reduce(1) { acc
             try await receiver.with { url in
                 let clock = TestClock(3_000)
                 let endpoint = try await store.createWebhookEndpoint(
-                    url: url, events: [.depositConfirmed, .customerBalanceCredited], secret: WebhookSignature.newSecret(), now: clock.now())
+                    url: url, events: [.depositConfirmed, .customerBalanceCredited], secret: WebhookSignature.newSecret(), environment: .production, now: clock.now())
                 receiver.secret.withLock { $0 = endpoint.secret }
                 // Not subscribed to deposit.detected: only the two subscribed types are owed.
                 let events = try await Self.someEvents(store)
@@ -163,7 +163,7 @@ func ** (base: Int64, exponent: Int64) -> Int64 { (0..<exponent).reduce(1) { acc
             let receiver = Receiver()
             try await receiver.with { url in
                 let clock = TestClock(3_000)
-                let endpoint = try await store.createWebhookEndpoint(url: url, events: EventType.allCases, secret: WebhookSignature.newSecret(), now: clock.now())
+                let endpoint = try await store.createWebhookEndpoint(url: url, events: EventType.allCases, secret: WebhookSignature.newSecret(), environment: .production, now: clock.now())
                 receiver.secret.withLock { $0 = endpoint.secret }
                 let events = try await Self.someEvents(store)
                 let workers = (0..<2).map { _ in
@@ -190,7 +190,7 @@ func ** (base: Int64, exponent: Int64) -> Int64 { (0..<exponent).reduce(1) { acc
         try await StoreFixture.with(.sqlite) { store in
             let clock = TestClock(3_000)
             _ = try await store.createWebhookEndpoint(
-                url: "http://127.0.0.1:9/hook", events: [.depositConfirmed], secret: "whsec_x", now: 0)
+                url: "http://127.0.0.1:9/hook", events: [.depositConfirmed], secret: "whsec_x", environment: .production, now: 0)
             _ = try await Self.someEvents(store)
             let deliverer = WebhookDeliverer(
                 store: store, egress: WebhookEgress(policy: WebhookURLPolicy(allowPrivate: false)), now: clock.now, logger: ScanHarness.logger)
@@ -209,7 +209,7 @@ func ** (base: Int64, exponent: Int64) -> Int64 { (0..<exponent).reduce(1) { acc
     func deletingAnEndpointCancelsWhatIsOwedToIt(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { store in
             let endpoint = try await store.createWebhookEndpoint(
-                url: "https://example.com/hook", events: EventType.allCases, secret: "whsec_x", now: 0)
+                url: "https://example.com/hook", events: EventType.allCases, secret: "whsec_x", environment: .production, now: 0)
             let events = try await Self.someEvents(store)
             #expect(try await store.dueDeliveries(now: 10_000, limit: 100).count == events.count)
             try await store.deleteWebhookEndpoint(id: endpoint.id, now: 3_000)

@@ -1,11 +1,23 @@
 /// A network Lodestone can derive addresses for; the raw value is its id in the CLI, config and API.
 public enum NetworkID: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case bitcoin
+    /// Bitcoin testnet3 (its id predates testnet4).
     case bitcoinTestnet = "bitcoin-testnet"
+    case bitcoinTestnet4 = "bitcoin-testnet4"
+    case bitcoinSignet = "bitcoin-signet"
     case bitcoinRegtest = "bitcoin-regtest"
     case ethereum, bsc, polygon, base, arbitrum
+    case ethereumSepolia = "ethereum-sepolia"
+    case bscTestnet = "bsc-testnet"
+    case polygonAmoy = "polygon-amoy"
+    case baseSepolia = "base-sepolia"
+    case arbitrumSepolia = "arbitrum-sepolia"
     case tron
+    case tronNile = "tron-nile"
+    case tronShasta = "tron-shasta"
     case solana
+    case solanaDevnet = "solana-devnet"
+    case solanaTestnet = "solana-testnet"
 
     /// Parses an id, with an error that lists the valid ones.
     public init(id: String) throws(CoreError) {
@@ -20,20 +32,40 @@ public enum NetworkID: String, Sendable, Codable, CaseIterable, CustomStringConv
     /// How the network is read and how its addresses are made.
     public var family: ChainFamily {
         switch self {
-        case .bitcoin, .bitcoinTestnet, .bitcoinRegtest: return .bitcoin
-        case .ethereum, .bsc, .polygon, .base, .arbitrum: return .evm
-        case .tron: return .tron
-        case .solana: return .solana
+        case .bitcoin, .bitcoinTestnet, .bitcoinTestnet4, .bitcoinSignet, .bitcoinRegtest: return .bitcoin
+        case .ethereum, .bsc, .polygon, .base, .arbitrum, .ethereumSepolia, .bscTestnet, .polygonAmoy, .baseSepolia, .arbitrumSepolia:
+            return .evm
+        case .tron, .tronNile, .tronShasta: return .tron
+        case .solana, .solanaDevnet, .solanaTestnet: return .solana
         }
     }
 
-    /// True for production networks.
-    public var isMainnet: Bool { self != .bitcoinTestnet && self != .bitcoinRegtest }
+    /// True for production networks, whose coins have real value.
+    public var isMainnet: Bool { [.bitcoin, .ethereum, .bsc, .polygon, .base, .arbitrum, .tron, .solana].contains(self) }
+
+    /// Production for mainnets, sandbox for every test network.
+    public var environment: DeploymentEnvironment { isMainnet ? .production : .sandbox }
+
+    /// The mainnet a test network stands in for (itself for a mainnet).
+    public var mainnet: NetworkID {
+        switch self {
+        case .bitcoinTestnet, .bitcoinTestnet4, .bitcoinSignet, .bitcoinRegtest: return .bitcoin
+        case .ethereumSepolia: return .ethereum
+        case .bscTestnet: return .bsc
+        case .polygonAmoy: return .polygon
+        case .baseSepolia: return .base
+        case .arbitrumSepolia: return .arbitrum
+        case .tronNile, .tronShasta: return .tron
+        case .solanaDevnet, .solanaTestnet: return .solana
+        default: return self
+        }
+    }
 
     /// The SLIP-0044 coin type in the derivation path.
     public var coinType: UInt32 {
         switch family {
         case .bitcoin: return isMainnet ? 0 : 1
+        // One EVM key per index on every EVM chain, test networks included, as wallets do.
         case .evm: return 60
         case .tron: return 195
         case .solana: return 501
@@ -48,6 +80,11 @@ public enum NetworkID: String, Sendable, Codable, CaseIterable, CustomStringConv
         case .polygon: return 137
         case .base: return 8453
         case .arbitrum: return 42161
+        case .ethereumSepolia: return 11_155_111
+        case .bscTestnet: return 97
+        case .polygonAmoy: return 80002
+        case .baseSepolia: return 84532
+        case .arbitrumSepolia: return 421_614
         default: return nil
         }
     }
@@ -56,7 +93,7 @@ public enum NetworkID: String, Sendable, Codable, CaseIterable, CustomStringConv
     public var bitcoinParameters: BitcoinParameters? {
         switch self {
         case .bitcoin: return BitcoinParameters(bech32HRP: "bc", p2pkhVersion: 0x00, p2shVersion: 0x05)
-        case .bitcoinTestnet: return BitcoinParameters(bech32HRP: "tb", p2pkhVersion: 0x6f, p2shVersion: 0xc4)
+        case .bitcoinTestnet, .bitcoinTestnet4, .bitcoinSignet: return BitcoinParameters(bech32HRP: "tb", p2pkhVersion: 0x6f, p2shVersion: 0xc4)
         case .bitcoinRegtest: return BitcoinParameters(bech32HRP: "bcrt", p2pkhVersion: 0x6f, p2shVersion: 0xc4)
         default: return nil
         }
