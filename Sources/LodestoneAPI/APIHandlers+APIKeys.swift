@@ -65,7 +65,8 @@ extension APIHandlers {
             // operator key, or from `lodestone apikey create` on the server.
             guard named == caller.environment else {
                 throw APIError(
-                    .forbidden, "environment_mismatch", "this key is for \(caller.environment); it creates \(caller.environment) keys only",
+                    .forbidden, "environment_mismatch",
+                    "this key is for \(caller.environment) and cannot create \(named) keys; use a \(named) operator key or `lodestone apikey create`",
                     param: "environment")
             }
             environment = named

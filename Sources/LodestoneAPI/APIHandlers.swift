@@ -260,6 +260,11 @@ struct APIHandlers: Sendable {
                 param: "address")
         }
         guard let owned = try await store.address(matching: parsed, environment: caller.environment) else {
+            for other in DeploymentEnvironment.allCases where other != caller.environment {
+                if try await store.address(matching: parsed, environment: other) != nil {
+                    try Self.sameEnvironment(other, caller, "address \(parsed.normalized)", param: "address")
+                }
+            }
             throw APIError.notFound("address \(parsed.normalized)", param: "address")
         }
         return try respond(AddressBody(owned, watched: watchedAddress(owned)))

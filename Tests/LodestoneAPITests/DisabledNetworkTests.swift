@@ -66,3 +66,32 @@ import Testing
         }
     }
 }
+
+/// An operator's token taken out of the configuration keeps its history in its own units.
+@Suite struct RemovedAssetTests {
+    @Test(arguments: Backend.available)
+    func aRemovedTokensDepositsAndBalancesKeepTheirDecimals(_ backend: Backend) async throws {
+        try await APIHarness.with(backend) { h, c in
+            // Once in force (recorded at that start), now gone from the configuration and the registry.
+            let pyusd = Asset(network: .ethereum, symbol: "PYUSD", decimals: 6, contract: "0x6c3ea9036406852006290770BEdFcAbA0e23A0e8", confirmations: 12)
+            #expect(try await h.store.recordAssetDefinitions([pyusd], now: 1).isEmpty)
+            #expect(await h.deps.assets.asset(id: pyusd.id) == nil)
+            let customer = try await APITests.createCustomer(c, h)
+            let address = try await c.call(.post, "/v1/customers/\(customer)/addresses", key: h.serviceKey, json: #"{"network":"ethereum"}"#)
+            let o = DepositObservation(
+                network: .ethereum, assetID: pyusd.id, address: try #require(address.json["address"] as? String), customerID: customer,
+                amount: try Amount(decimal: "2.5", decimals: 6), txHash: "0x" + String(repeating: "d", count: 64), position: 0, blockNumber: 1,
+                blockHash: "0x" + String(repeating: "e", count: 64))
+            let (deposit, _) = try await h.store.recordDeposit(o, minimum: .zero, now: 2)
+            _ = try await h.store.creditDeposit(id: deposit.id, now: 3)
+            let shown = try await c.call(.get, "/v1/deposits/\(deposit.id)", key: h.serviceKey)
+            #expect(shown.status == .ok && shown.json["amount"] as? String == "2.5", "\(shown.text)")
+            let balances = try await c.call(.get, "/v1/customers/\(customer)/balances", key: h.serviceKey).data
+            #expect(balances.map { $0["asset"] as? String } == [pyusd.id] && balances.map { $0["amount"] as? String } == ["2.5"])
+            // Defining it again with other decimals would rewrite that history: it is refused.
+            let redefined = Asset(network: .ethereum, symbol: "PYUSD", decimals: 18, contract: pyusd.contract, confirmations: 12)
+            let changed = try await h.store.recordAssetDefinitions([redefined], now: 4)
+            #expect(changed.map(\.recorded) == [6])
+        }
+    }
+}

@@ -9,7 +9,7 @@ public enum TestKeys {
 
     public static let issuer: AddressIssuer = {
         var derivers: [NetworkID: AddressDeriver] = [:]
-        for network in NetworkID.production {
+        for network in NetworkID.allCases {
             derivers[network] = try! AddressDeriver(scheme: DerivationScheme(network: network), seed: seed)
         }
         return AddressIssuer(derivers: derivers)
