@@ -416,7 +416,13 @@ public struct NetworkScanner: Sendable {
     /// that cannot be asked fails the check, which is retried like the endpoint check.
     func verifyTokens() async throws {
         guard !settings.tokensToVerify.isEmpty else { return }
-        guard let reader = source as? any TokenMetadataReading else { return }
+        guard let reader = (source as? ValidatedChainSource)?.tokenReader ?? (source as? any TokenMetadataReading) else {
+            for asset in settings.tokensToVerify {
+                await assets.refuse(id: asset.id, reason: "\(network) cannot read token contracts")
+                logger.critical("assets.\(asset.id): this network's source cannot read token contracts: the asset is refused", metadata: ["network": "\(network)"])
+            }
+            return
+        }
         for asset in settings.tokensToVerify {
             guard let contract = asset.contract, await assets.asset(id: asset.id) != nil else { continue }
             let problem: String?

@@ -12,6 +12,9 @@ struct ValidatedChainSource: ChainSource, TransactionLocating {
 
     func verifyChain() async throws { try await inner.verifyChain() }
 
+    /// The wrapped source's token reader (token metadata are numbers checked where they are used).
+    var tokenReader: (any TokenMetadataReading)? { inner as? any TokenMetadataReading }
+
     func pinned<T: Sendable>(_ body: () async throws -> T) async throws -> T { try await inner.pinned(body) }
 
     func head() async throws -> ChainHead {

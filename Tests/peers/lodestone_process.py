@@ -28,7 +28,7 @@ class Lodestone:
     """A development wallet and an operator key in `database` (SQLite in `workdir` by default);
     `start()` serves it; `config` is YAML text."""
 
-    def __init__(self, workdir, config=None, database=None, init_keys=True):
+    def __init__(self, workdir, config=None, database=None, init_keys=True, environment="production"):
         self.workdir = str(workdir)
         # PostgreSQL deployments share their data key through the environment, as in production.
         self.env = dict(os.environ, LODESTONE_SEED_PASSPHRASE="peer-test-only-passphrase",
@@ -47,8 +47,9 @@ class Lodestone:
         # The development mnemonic is kept only so tests can check that no log ever shows it.
         self.mnemonic = subprocess.run([BIN, "keys", "init", "--development", "--database", self.database], env=self.env,
                                        check=True, capture_output=True, text=True).stdout.strip()
-        self.key = subprocess.run([BIN, "apikey", "create", "--role", "operator", "--name", "peer-test", "--database",
-                                   self.database], env=self.env, check=True, capture_output=True, text=True).stdout.strip()
+        # An operator key of `environment`: production for mainnets, sandbox for test networks.
+        self.key = subprocess.run([BIN, "apikey", "create", "--role", "operator", "--name", "peer-test", "--environment", environment,
+                                   "--database", self.database], env=self.env, check=True, capture_output=True, text=True).stdout.strip()
 
     def write_config(self, text):
         """Replaces the YAML configuration the next start reads."""

@@ -1,5 +1,8 @@
 """What the peer tests share: waiting for a condition (with the server's log when it times out),
 amounts in base units, EVM call data, the event types, and an independent model of crediting."""
+import os
+import subprocess
+import tempfile
 import time
 from decimal import Decimal
 
@@ -33,6 +36,21 @@ def units(decimal_text, decimals):
 def text(base_units, decimals):
     """The decimal text of an amount in base units."""
     return str(Decimal(base_units) / (10 ** decimals))
+
+
+def token_runtime(symbol="TEST", decimals=6):
+    """The runtime code of contracts/Token.vy compiled by vyper, with its symbol and decimals set:
+    placed at an address in a devnet's genesis, it is a token there."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "contracts", "Token.vy")) as f:
+        source = f.read()
+    source = source.replace('= "TEST"', f'= "{symbol}"').replace("decimals: public(constant(uint8)) = 6",
+                                                              f"decimals: public(constant(uint8)) = {decimals}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "Token.vy")
+        with open(path, "w") as f:
+            f.write(source)
+        out = subprocess.run(["vyper", "-f", "bytecode_runtime", path], capture_output=True, text=True, check=True).stdout.strip()
+    return bytes.fromhex(out[2:])
 
 
 def call_data(signature, *args):

@@ -116,7 +116,7 @@ def test_bitcoin_deposits_of_every_shape_survive_replacements_reorgs_and_a_crash
     try:
         with WebhookReceiver() as receiver:
             # Phase 1: twenty customers, their addresses issued under three script settings in turn.
-            lodestone = Lodestone(tmp_path, config(node, "p2wpkh"), database=database).start()
+            lodestone = Lodestone(tmp_path, config(node, "p2wpkh"), database=database, environment="sandbox").start()
             asset = next(a for a in lodestone.get("/v1/assets")["data"] if a["network"] == "bitcoin-regtest")
             assert asset["id"] == "BTC-BitcoinRegtest" and asset["confirmations"] == CONFIRMATIONS
             endpoint = lodestone.post("/v1/webhook_endpoints", {"url": receiver.url, "events": EVENT_TYPES})

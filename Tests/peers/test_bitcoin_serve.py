@@ -77,7 +77,7 @@ def test_serve_credits_a_bitcoin_deposit_from_a_real_node_with_cookie_authentica
                   f"    rpc: [\"http://127.0.0.1:{node.port}/\"]\n"
                   f"    rpc_cookie_file: {node.cookie}\n"
                   "    poll_seconds: 1\n")
-        lodestone = Lodestone(tmp_path, config).start()
+        lodestone = Lodestone(tmp_path, config, environment="sandbox").start()
         try:
             asset = next(a for a in lodestone.get("/v1/assets")["data"] if a["network"] == "bitcoin-regtest")
             customer = lodestone.post("/v1/customers", {"external_id": "btc-1"})["id"]

@@ -3,6 +3,11 @@
 The token's runtime code sits in the devnet's genesis at the mainnet USDT and USDC addresses, so
 Lodestone watches exactly the contracts it ships with (the devnet answers `eth_chainId` 1).
 
+The same story runs again on Sepolia (the devnet answers 11155111) in the sandbox environment:
+USDC at Circle's Sepolia address (built in), USDT defined by the operator in `assets:` at an
+address of the test's choosing, and a third token defined with the wrong decimals, which is
+refused at start and of which nothing is ever recorded or credited.
+
 The story: 50 customers with payment intents in ETH, USDT and USDC; 100 deposits that pay them
 exactly, short, over, in two parts, or with no intent at all, plus dust, zero-value poisoning
 transfers and a reverted transfer. `serve` is killed (SIGKILL) in the middle of the scan and
@@ -19,18 +24,36 @@ import subprocess
 import time
 
 import pytest
+from eth_utils import to_checksum_address
 
 from evm_devnode import DevNode, DevNodeServer
 from lodestone_process import BIN, Lodestone, fresh_postgres_database
-from peer_helpers import EVENT_TYPES, Ledger, call_data, text, units, wait_for
+from peer_helpers import EVENT_TYPES, Ledger, call_data, text, token_runtime, units, wait_for
 from webhook_receiver import WebhookReceiver
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ETH, USDT, USDC = "ETH-Ethereum", "USDT-Ethereum", "USDC-Ethereum"
 CONFIRMATIONS = 3
+NETWORKS = {
+    "ethereum": {
+        "chain_id": 1, "environment": "production", "assets": ("ETH-Ethereum", "USDT-Ethereum", "USDC-Ethereum"),
+        "contracts": {"USDT-Ethereum": "0xdAC17F958D2ee523a2206206994597C13D831ec7",
+                      "USDC-Ethereum": "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48"},
+        "tokens": "",
+    },
+    "ethereum-sepolia": {
+        "chain_id": 11155111, "environment": "sandbox", "assets": ("ETH-Sepolia", "USDT-Sepolia", "USDC-Sepolia"),
+        # USDC: Circle's Sepolia deployment, built in. USDT: the operator's, wherever the test puts it.
+        "contracts": {"USDT-Sepolia": to_checksum_address("0x00000000000000000000000000000000005e9011"),
+                      "USDC-Sepolia": "0x1c7D4B196Cb0C7B01d743Fbc6116a902379C7238"},
+        # EURX's contract says 6 decimals; the operator wrote 18: a typo that would credit 10^12 too little.
+        "wrong": ("EURX-Sepolia", to_checksum_address("0x0000000000000000000000000000000000e0e0e0")),
+    },
+}
 
 
-def config(rpc_url=None, operator=None):
+def config(net, rpc_url=None, operator=None):
+    name = net["name"]
+    ETH, USDT, USDC = net["assets"]
     watch = ""
     if rpc_url:
         # Small steps and a request budget make the scan take long enough to be interrupted.
@@ -42,30 +65,46 @@ def config(rpc_url=None, operator=None):
     return f"""
 rate_limit: {{requests: 100000, window_seconds: 60}}
 networks:
-  ethereum: {{enabled: true, account: 0{watch}}}
+  {name}: {{enabled: true, account: 0{watch}}}
 assets:
   {ETH}: {{confirmations: {CONFIRMATIONS}}}
-  {USDT}: {{confirmations: {CONFIRMATIONS}}}
+  {USDT}: {{confirmations: {CONFIRMATIONS}{defined(net, USDT, "USDT", 6)}}}
   {USDC}: {{confirmations: {CONFIRMATIONS}}}
-webhooks:
+{wrong(net)}webhooks:
   allow_private_urls: true
 """
 
 
-@pytest.mark.parametrize("store", ["sqlite", "postgres"])
-def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_path, store):
+def defined(net, asset, symbol, decimals):
+    """The definition of a token the catalog does not ship (none on mainnet here)."""
+    if net["environment"] == "production":
+        return ""
+    return f", network: {net['name']}, symbol: {symbol}, contract: \"{net['contracts'][asset]}\", decimals: {decimals}"
+
+
+def wrong(net):
+    if "wrong" not in net:
+        return ""
+    asset, contract = net["wrong"]
+    return f"  {asset}: {{network: {net['name']}, symbol: EURX, contract: \"{contract}\", decimals: 18, confirmations: 1}}\n"
+
+
+@pytest.mark.parametrize("store,network", [("sqlite", "ethereum"), ("postgres", "ethereum"), ("sqlite", "ethereum-sepolia")])
+def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_path, store, network):
+    net = dict(NETWORKS[network], name=network)
+    ETH, USDT, USDC = net["assets"]
     database = None
     if store == "postgres":
         database = fresh_postgres_database()
         if database is None:
             pytest.skip("no test PostgreSQL (scripts/with-postgres provides one)")
     rng = random.Random(20261121)
-    runtime_code = subprocess.run(["vyper", "-f", "bytecode_runtime", os.path.join(HERE, "contracts", "Token.vy")],
-                                  capture_output=True, text=True, check=True).stdout.strip()
-
-    # The devnet carries the token at the mainnet USDT and USDC addresses Lodestone ships with.
-    contracts = {USDT: "0xdAC17F958D2ee523a2206206994597C13D831ec7", USDC: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48"}
-    node = DevNode(chain_id=1, contracts={contracts[t]: bytes.fromhex(runtime_code[2:]) for t in contracts})
+    # The devnet carries the tokens at the addresses Lodestone watches.
+    contracts = net["contracts"]
+    code = {contracts[USDT]: token_runtime("USDT"), contracts[USDC]: token_runtime("USDC")}
+    if "wrong" in net:
+        code[net["wrong"][1]] = token_runtime("EURX", decimals=6)
+    node = DevNode(chain_id=net["chain_id"], contracts=code)
 
     with WebhookReceiver() as receiver:
         # Phase 1: the merchant sets up customers, addresses, intents and a webhook endpoint. The
@@ -73,10 +112,19 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
         first_rpc = DevNodeServer(node).__enter__()
         operator = len(node.senders) - 1  # the last funded account is the operator's, never a customer's payer
         operator_address = node.senders[operator].address
-        lodestone = Lodestone(tmp_path, config(first_rpc.url, operator_address), database=database).start()
+        lodestone = Lodestone(tmp_path, config(net, first_rpc.url, operator_address), database=database,
+                              environment=net["environment"]).start()
+        if "wrong" in net:
+            # Refused once the endpoint has been asked, before the first block is scanned.
+            wait_for("the wrong token refused", lambda: net["wrong"][0] not in {a["id"] for a in lodestone.get("/v1/assets")["data"]},
+                     lodestone)
         assets = {a["id"]: a for a in lodestone.get("/v1/assets")["data"]}
         decimals = {a: assets[a]["decimals"] for a in (ETH, USDT, USDC)}
         assert contracts == {USDT: assets[USDT]["contract"], USDC: assets[USDC]["contract"]}
+        assert {i for i, a in assets.items() if a["network"] == network} == {ETH, USDT, USDC}
+        if "wrong" in net:
+            refused = lodestone.call("POST", "/v1/payment_intents", {"asset": net["wrong"][0], "amount": "1", "customer": "cus_x"})
+            assert refused[0] == 422, refused
         endpoint = lodestone.post("/v1/webhook_endpoints", {"url": receiver.url, "events": EVENT_TYPES})
         receiver.secret = endpoint["secret"]
 
@@ -86,7 +134,7 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
         for i in range(50):
             customer = lodestone.post("/v1/customers", {"external_id": f"customer-{i}"})["id"]
             customers.append(customer)
-            addresses[customer] = lodestone.post(f"/v1/customers/{customer}/addresses", {"network": "ethereum"})["address"]
+            addresses[customer] = lodestone.post(f"/v1/customers/{customer}/addresses", {"network": network})["address"]
             asset, other = [(ETH, USDT), (USDT, USDC), (USDC, ETH)][i % 3]
             kind = kinds[i % 5]
 
@@ -122,10 +170,10 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
         first_rpc.__exit__(None, None, None)
 
         # Phase 2: the deposits are mined on a real EVM, with noise that must never be credited.
+        minted = [contracts[USDT], contracts[USDC]] + ([net["wrong"][1]] if "wrong" in net else [])
         for sender in range(len(node.senders)):
-            for token in (USDT, USDC):
-                node.send(sender, contracts[token], payload=call_data("mint(address,uint256)",
-                                                                       node.senders[sender].address, 10**12))
+            for contract in minted:
+                node.send(sender, contract, payload=call_data("mint(address,uint256)", node.senders[sender].address, 10**12))
         node.mine()
 
         def pay(sender, customer, asset, value):
@@ -137,13 +185,22 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
         noise = [("dust", customers[1], ETH, 999), ("dust", customers[2], ETH, 10**12 - 1),
                  ("zero", customers[3], USDT, 0), ("zero", customers[4], USDC, 0),
                  ("reverts", customers[5], USDT, 10**15), ("topup", customers[6], ETH, 10**16)]
-        schedule = [("pay",) + p for p in plan] + noise
+        refused_token = []  # transfers of the refused token: nothing of them may ever be recorded
+        if "wrong" in net:
+            refused_token = [("refused", customers[i], None, 5 * 10**6) for i in range(0, 20, 4)]
+        schedule = [("pay",) + p for p in plan] + noise + refused_token
         rng.shuffle(schedule)
         sent = {}  # tx hash -> (customer, asset, value)
         ignored, reverted, topups = set(), set(), set()
+        refused_txs = set()
         while schedule:
             for _ in range(min(len(schedule), rng.randint(0, 4))):
                 kind, customer, asset, value = schedule.pop()
+                if kind == "refused":
+                    _, tx_hash = node.send(rng.randrange(operator), net["wrong"][1],
+                                           payload=call_data("transfer(address,uint256)", addresses[customer], value))
+                    refused_txs.add(tx_hash)
+                    continue
                 _, tx_hash = pay(operator if kind == "topup" else rng.randrange(operator), customer, asset, value)
                 if kind == "topup":
                     ignored.add(tx_hash)
@@ -165,7 +222,7 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
 
         with DevNodeServer(node) as rpc:
             # A provider-style URL: the key in the path and the query must never reach a log line.
-            lodestone.write_config(config(rpc.url + "/v3/path-secret-4f1c?apikey=query-secret-9a7e", operator_address))
+            lodestone.write_config(config(net, rpc.url + "/v3/path-secret-4f1c?apikey=query-secret-9a7e", operator_address))
 
             def deposits():
                 return lodestone.every("/v1/deposits")
@@ -188,6 +245,9 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
 
             rows = wait_for("every deposit confirmed", all_settled, lodestone)
             assert sorted(d["tx_hash"] for d in rows) == sorted(list(sent) + list(ignored)), "each transfer is one deposit"
+            for tx_hash in refused_txs:
+                assert node.receipt_status(tx_hash) == 1, "the refused token's transfers succeeded on chain"
+            assert not refused_txs & {d["tx_hash"] for d in rows}, "a transfer of the refused token was recorded"
             for d in rows:
                 if d["tx_hash"] in ignored:
                     assert d["status"] == "ignored", d
@@ -196,7 +256,7 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
                 else:
                     customer, asset, value = sent[d["tx_hash"]]
                     assert (d["customer"], d["asset"], units(d["amount"], decimals[asset])) == (customer, asset, value)
-                    assert d["address"] == addresses[customer] and d["network"] == "ethereum"
+                    assert d["address"] == addresses[customer] and d["network"] == network
                     assert d["position"] == (-1 if asset == ETH else 0), "native: -1; a token: its log's place in the transaction"
 
             # Phase 4: a reorg. Branch A carries two deposits; B drops one and re-mines the other later.
@@ -339,7 +399,12 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
             # The one error is the operator's alert about the reversal of phase 4b; nothing else went wrong.
             alerts = [line for line in errors if "a credited deposit left the chain" in line]
             assert len(alerts) == 1 and credited_once["id"] in alerts[0], "".join(errors[:10])
-            assert len(errors) == 1, "".join(errors[:10])
+            refusals = [line for line in errors if "is refused and nothing of it is credited" in line]
+            if "wrong" in net:
+                # Said at every start, naming the key and both decimals.
+                assert len(refusals) >= 2 and all(f"assets.{net['wrong'][0]}:" in r and "reports 6 decimals" in r
+                                                  and "says 18" in r for r in refusals), refusals
+            assert len(errors) == 1 + len(refusals), "".join(errors[:10])
             with open(lodestone.log_path) as log:
                 log_text = log.read()
             secrets = {

@@ -13,6 +13,7 @@ allowance: public(HashMap[address, HashMap[address, uint256]])
 totalSupply: public(uint256)
 
 decimals: public(constant(uint8)) = 6
+symbol: public(constant(String[8])) = "TEST"
 
 
 @external
