@@ -57,8 +57,8 @@ extension APIHandlers {
         guard let role = APIKeyRole(rawValue: roleText) else { throw APIError.invalid("role", "role must be service or operator") }
         let expiresIn = try body.int("expires_in", in: 60...(10 * 365 * 86_400))
         var environment = caller.environment
-        if let text = try body.string("environment", maxLength: 16) {
-            guard let named = DeploymentEnvironment(rawValue: text) else {
+        if body.names("environment") {
+            guard let text = try body.string("environment", maxLength: 16), let named = DeploymentEnvironment(rawValue: text) else {
                 throw APIError.invalid("environment", "environment must be production or sandbox")
             }
             // Environments are apart over the API too: the other one's keys come from its own

@@ -425,7 +425,12 @@ struct APIHandlers: Sendable {
             filter.address = parsed.normalized
         }
         if let asset = try q.string("asset", maxLength: 64) {
-            guard await deps.assets.asset(id: asset) != nil else { throw APIError.invalid("asset", "unknown asset '\(asset)'") }
+            // An asset no longer in force still has its deposits.
+            var known = await deps.assets.asset(id: asset) != nil
+            if !known { known = try await store.assetDecimals(assetID: asset) != nil }
+            guard known else {
+                throw APIError.invalid("asset", "unknown asset '\(asset.prefix(64))'")
+            }
             filter.assetID = asset
         }
         if let status = try q.string("status", maxLength: 32) {

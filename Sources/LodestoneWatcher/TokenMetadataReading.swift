@@ -96,6 +96,15 @@ extension SolanaSource: TokenMetadataReading {
             }
             let owner: String
             let data: DataField?
+
+            enum CodingKeys: String, CodingKey { case owner, data }
+
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: CodingKeys.self)
+                owner = try c.decode(String.self, forKey: .owner)
+                // An account the node cannot parse comes as ["<base64>", "base64"]: not a mint.
+                data = try? c.decode(DataField.self, forKey: .data)
+            }
         }
         let value: Value?
     }

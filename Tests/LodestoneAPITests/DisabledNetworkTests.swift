@@ -84,6 +84,8 @@ import Testing
                 blockHash: "0x" + String(repeating: "e", count: 64))
             let (deposit, _) = try await h.store.recordDeposit(o, minimum: .zero, now: 2)
             _ = try await h.store.creditDeposit(id: deposit.id, now: 3)
+            let listed = try await c.call(.get, "/v1/deposits?asset=\(pyusd.id)", key: h.serviceKey)
+            #expect(listed.data.map { $0["id"] as? String } == [deposit.id], "\(listed.text)")
             let shown = try await c.call(.get, "/v1/deposits/\(deposit.id)", key: h.serviceKey)
             #expect(shown.status == .ok && shown.json["amount"] as? String == "2.5", "\(shown.text)")
             let balances = try await c.call(.get, "/v1/customers/\(customer)/balances", key: h.serviceKey).data
