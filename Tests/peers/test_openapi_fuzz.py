@@ -27,7 +27,9 @@ def test_schemathesis_finds_nothing():
         base = server.base
         result = subprocess.run(
             ["schemathesis", "--config-file", os.path.join(HERE, "schemathesis.toml"), "run", base + "/openapi.yaml",
-             "--url", base, "-H", f"Authorization: Bearer {server.key}", "--checks", "all", "--max-examples", "40",
+             "--url", base, "-H", f"Authorization: Bearer {server.key}", "--checks", "all",
+             # `--checks all` would turn on again what schemathesis.toml explains is off.
+             "--exclude-checks", "use_after_free", "--max-examples", "40",
              "--workers", "1", "--seed", "20261121"],
             capture_output=True, text=True, timeout=900)
         assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
