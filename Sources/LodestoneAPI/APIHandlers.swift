@@ -291,6 +291,7 @@ struct APIHandlers: Sendable {
         try body.rejectUnknownFields()
 
         guard let asset = await deps.assets.asset(id: assetID) else {
+            if let refusal = await deps.assets.refusal(id: assetID) { throw APIError.invalid("asset", refusal) }
             throw APIError.invalid("asset", "unknown asset '\(assetID)'")
         }
         try Self.networkInEnvironment(asset.network, caller, param: "asset")

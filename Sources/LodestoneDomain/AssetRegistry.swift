@@ -23,8 +23,8 @@ public actor AssetRegistry {
         refused[id] = reason
     }
 
-    /// The assets refused since start, with why.
-    public func refusals() -> [String: String] { refused }
+    /// Why an asset was refused since start; nil for one that was not.
+    public func refusal(id: String) -> String? { refused[id] }
 
     /// Applies a threshold; returns the previous one, or nil for an unknown asset.
     @discardableResult

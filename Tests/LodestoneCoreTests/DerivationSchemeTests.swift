@@ -24,6 +24,25 @@ import Testing
         #expect(Set(addresses).count == 1)
     }
 
+    /// Test networks of the EVM, Tron families take the mainnet's account key (xpub) and give its
+    /// addresses; Bitcoin's test networks take a tpub/vpub and refuse an xpub.
+    @Test func testNetworksShareTheirMainnetsKeysExceptBitcoin() throws {
+        let seed = try BIP39.seed(mnemonic: Self.mnemonic)
+        for (test, main) in [(NetworkID.ethereumSepolia, NetworkID.ethereum), (.baseSepolia, .base), (.tronNile, .tron), (.tronShasta, .tron)] {
+            let xpub = try AddressDeriver.accountExtendedPublicKey(scheme: DerivationScheme(network: main), seed: seed)
+            #expect(xpub.hasPrefix("xpub"))
+            guard case .public(let key, let version) = try ExtendedKeyCodec.parse(xpub) else { Issue.record("not public"); continue }
+            let watchOnly = try AddressDeriver(scheme: DerivationScheme(network: test), accountKey: key, version: version)
+            let fromSeed = try AddressDeriver(scheme: DerivationScheme(network: main), seed: seed)
+            #expect(try watchOnly.address(index: 3).address == (try fromSeed.address(index: 3).address), "\(test)")
+        }
+        let xpub = try AddressDeriver.accountExtendedPublicKey(scheme: DerivationScheme(network: .bitcoin), seed: seed)
+        guard case .public(let key, let version) = try ExtendedKeyCodec.parse(xpub) else { return }
+        for test in [NetworkID.bitcoinTestnet, .bitcoinTestnet4, .bitcoinSignet] {
+            #expect(throws: CoreError.self) { try AddressDeriver(scheme: DerivationScheme(network: test), accountKey: key, version: version) }
+        }
+    }
+
     @Test func scriptOnlyForBitcoin() {
         #expect(throws: CoreError.unsupported("--script applies to Bitcoin networks only")) {
             try DerivationScheme(network: .ethereum, script: .p2tr)

@@ -124,7 +124,7 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
         assert {i for i, a in assets.items() if a["network"] == network} == {ETH, USDT, USDC}
         if "wrong" in net:
             refused = lodestone.call("POST", "/v1/payment_intents", {"asset": net["wrong"][0], "amount": "1", "customer": "cus_x"})
-            assert refused[0] == 422, refused
+            assert refused[0] == 422 and "reports 6 decimals" in refused[1]["error"]["message"], refused
         endpoint = lodestone.post("/v1/webhook_endpoints", {"url": receiver.url, "events": EVENT_TYPES})
         receiver.secret = endpoint["secret"]
 

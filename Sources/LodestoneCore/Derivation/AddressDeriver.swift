@@ -38,7 +38,7 @@ public struct AddressDeriver: Sendable {
             throw .unsupported(
                 "Solana keys are ed25519 (SLIP-0010), which has no public derivation: derive from the seed instead")
         }
-        guard version.isMainnet == scheme.network.isMainnet else {
+        guard version.isMainnet == !scheme.network.usesTestKeyVersions else {
             throw .extendedKeyNetworkMismatch(
                 "\(version) is a \(version.isMainnet ? "mainnet" : "test network") key, \(scheme.network) is not")
         }

@@ -45,6 +45,6 @@ public struct DerivationScheme: Sendable, Hashable {
 
     /// The extended-key version a wallet shows for this scheme's account key.
     public func keyVersion(isPrivate: Bool) -> KeyVersion {
-        KeyVersion.forScript(script, mainnet: network.isMainnet, isPrivate: isPrivate)
+        KeyVersion.forScript(script, mainnet: !network.usesTestKeyVersions, isPrivate: isPrivate)
     }
 }

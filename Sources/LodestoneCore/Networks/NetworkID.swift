@@ -43,6 +43,10 @@ public enum NetworkID: String, Sendable, Codable, CaseIterable, CustomStringConv
     /// True for production networks, whose coins have real value.
     public var isMainnet: Bool { [.bitcoin, .ethereum, .bsc, .polygon, .base, .arbitrum, .tron, .solana].contains(self) }
 
+    /// Whether extended keys are written with test-network versions (tpub, vpub): Bitcoin's test
+    /// networks only. The other families' test networks share their mainnet's keys and versions.
+    public var usesTestKeyVersions: Bool { family == .bitcoin && !isMainnet }
+
     /// Production for mainnets, sandbox for every test network.
     public var environment: DeploymentEnvironment { isMainnet ? .production : .sandbox }
 
