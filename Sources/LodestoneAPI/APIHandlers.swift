@@ -85,7 +85,8 @@ struct APIHandlers: Sendable {
                 NetworkBody(
                     id: n.id.rawValue, name: n.id.displayName, family: n.id.family.rawValue, chainID: n.id.evmChainID,
                     enabled: n.enabled && enabled.contains(n.id), watched: deps.isWatched(n.id), progress: progress,
-                    addressPool: pool, lagSeconds: progress?.lagSeconds(now: deps.now()), environment: n.id.environment.rawValue))
+                    addressPool: pool, lagSeconds: progress?.lagSeconds(now: deps.now()), environment: n.id.environment.rawValue,
+                    refusedAssets: await deps.assets.refusals(network: n.id).map { NetworkBody.RefusedAsset(asset: $0.id, reason: $0.reason) }))
         }
         return try respond(DataBody(data: bodies))
     }

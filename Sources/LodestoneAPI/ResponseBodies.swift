@@ -44,6 +44,13 @@ struct NetworkBody: ResponseEncodable {
     let lagSeconds: Int64?
     /// `production` or `sandbox`.
     let environment: String
+    /// Tokens refused at start because their contract contradicts their definition.
+    let refusedAssets: [RefusedAsset]
+
+    struct RefusedAsset: Encodable {
+        let asset: String
+        let reason: String
+    }
 
     struct Pool: Encodable {
         let remaining: Int
@@ -64,6 +71,7 @@ struct NetworkBody: ResponseEncodable {
 
     enum CodingKeys: String, CodingKey {
         case id, name, family, enabled, watched, lag, endpoints, lease, environment
+        case refusedAssets = "refused_assets"
         case addressPool = "address_pool"
         case lagSeconds = "lag_seconds"
         case chainID = "chain_id"
@@ -78,6 +86,7 @@ struct NetworkBody: ResponseEncodable {
         try c.encode(name, forKey: .name)
         try c.encode(family, forKey: .family)
         try c.encode(environment, forKey: .environment)
+        try c.encode(refusedAssets, forKey: .refusedAssets)
         try c.encode(chainID, forKey: .chainID)  // explicit null outside EVM
         try c.encode(enabled, forKey: .enabled)
         try c.encode(watched, forKey: .watched)

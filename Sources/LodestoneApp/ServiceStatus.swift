@@ -38,10 +38,18 @@ public enum ServiceStatus {
         public let lease: String?
         public let endpoints: [Endpoint]
         public let addressPool: Pool?
+        /// Tokens refused at start (absent from older instances' answers).
+        public let refusedAssets: [RefusedAsset]?
+
+        public struct RefusedAsset: Decodable, Sendable {
+            public let asset: String
+            public let reason: String
+        }
 
         enum CodingKeys: String, CodingKey {
             case id, enabled, watched, lag, lease, endpoints
             case headHeight = "head_height", scannedHeight = "scanned_height", lagSeconds = "lag_seconds", addressPool = "address_pool"
+            case refusedAssets = "refused_assets"
         }
     }
 
@@ -67,6 +75,8 @@ public enum ServiceStatus {
             }
             for e in n.endpoints where !e.healthy { out.append((.warning, "\(e.label): \(e.problem ?? "unhealthy")")) }
         }
+        // A refused token is money that arrives and is never credited: the operator must act.
+        for refused in n.refusedAssets ?? [] { out.append((.problem, "\(refused.asset) refused: \(refused.reason)")) }
         if let pool = n.addressPool {
             if pool.remaining == 0 {
                 out.append((.problem, "the address pool is empty"))

@@ -31,6 +31,15 @@ import Testing
         #expect(try Self.levels(unwatched).isEmpty)
     }
 
+    @Test func aRefusedTokenIsAProblem() throws {
+        let refused = #"{"id":"ethereum-sepolia","enabled":true,"watched":true,"head_height":5,"scanned_height":5,"lag":0,"lag_seconds":0,"lease":null,"endpoints":[],"refused_assets":[{"asset":"EURX-Sepolia","reason":"assets.EURX-Sepolia: its contract reports 6 decimals"}]}"#
+        #expect(try Self.levels(refused) == [.problem])
+        let (text, worst) = ServiceStatus.render([try Self.network(refused)], server: "http://x", maxLagSeconds: 600, color: false)
+        #expect(worst == .problem && text.contains("EURX-Sepolia refused: assets.EURX-Sepolia: its contract reports 6 decimals"))
+        let none = #"{"id":"ethereum-sepolia","enabled":true,"watched":true,"head_height":5,"scanned_height":5,"lag":0,"lag_seconds":0,"lease":null,"endpoints":[],"refused_assets":[]}"#
+        #expect(try Self.levels(none).isEmpty)
+    }
+
     @Test func anEmptyPoolIsAProblemAndALowOneAWarning() throws {
         func pool(_ remaining: Int) -> String {
             #"{"id":"solana","enabled":true,"watched":false,"head_height":null,"scanned_height":null,"lag":null,"lag_seconds":null,"lease":null,"endpoints":[],"address_pool":{"remaining":\#(remaining),"low_water":100,"low":true}}"#

@@ -125,6 +125,8 @@ def test_real_evm_deposits_are_credited_once_through_a_crash_and_a_reorg(tmp_pat
         if "wrong" in net:
             refused = lodestone.call("POST", "/v1/payment_intents", {"asset": net["wrong"][0], "amount": "1", "customer": "cus_x"})
             assert refused[0] == 422 and "reports 6 decimals" in refused[1]["error"]["message"], refused
+            shown = next(n for n in lodestone.get("/v1/networks")["data"] if n["id"] == network)["refused_assets"]
+            assert [r["asset"] for r in shown] == [net["wrong"][0]] and "says 18" in shown[0]["reason"], shown
         endpoint = lodestone.post("/v1/webhook_endpoints", {"url": receiver.url, "events": EVENT_TYPES})
         receiver.secret = endpoint["secret"]
 
