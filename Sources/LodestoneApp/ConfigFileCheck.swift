@@ -71,7 +71,7 @@ public enum ConfigFileCheck {
                 c.bool(entry["enabled"], at: "assets.\(id).enabled")
                 var asset = builtIn
                 if builtIn == nil {
-                    var problems: [String] = []
+                    var problems: [(field: String, message: String)] = []
                     let decimals = c.int(entry["decimals"], at: "assets.\(id).decimals", in: 0...AssetDefinitions.Definition.maxDecimals)
                     let definition = AssetDefinitions.Definition(
                         id: id, network: c.string(entry["network"], at: "assets.\(id).network"),
@@ -79,8 +79,8 @@ public enum ConfigFileCheck {
                         contract: c.string(entry["contract"], at: "assets.\(id).contract"),
                         mint: c.string(entry["mint"], at: "assets.\(id).mint"), decimals: decimals)
                     asset = definition.asset(problems: &problems)
-                    // A missing decimals entry is reported once, by the definition.
-                    for p in problems where !(p.hasPrefix("decimals:") && entry["decimals"] != nil) { c.fail("assets.\(id).\(p.prefix { $0 != ":" })", String(p.drop { $0 != ":" }.dropFirst(2))) }
+                    // A decimals entry of the wrong type is reported once, by the check above.
+                    for p in problems where !(p.field == "decimals" && entry["decimals"] != nil) { c.fail("assets.\(id).\(p.field)", p.message) }
                 }
                 if let minimum = entry["minimum"], !(minimum is String) {
                     c.fail("assets.\(id).minimum", "must be a decimal amount written as a string, such as \"0.50\"")
