@@ -44,14 +44,32 @@ enum ABIText {
     }
 }
 
-// `eth_call` of `decimals()` and `symbol()` at the latest block.
+// `eth_call` of `decimals()` and `symbol()` at the latest block. A call the contract reverts comes
+// back as a JSON-RPC error object: for `decimals()` that is no token; `symbol()` is optional in
+// ERC-20, so a contract without one is checked on its decimals alone.
 extension EVMSource: TokenMetadataReading {
     public func tokenMetadata(contract: String) async throws -> TokenMetadata {
-        func call(_ selector: String) async throws -> String {
-            try await client.call("eth_call", [.object(["to": .string(contract.lowercased()), "data": .string(selector)]), .string("latest")], as: String.self)
+        func call(_ selector: String) async throws -> String? {
+            do {
+                return try await client.call(
+                    "eth_call", [.object(["to": .string(contract.lowercased()), "data": .string(selector)]), .string("latest")], as: String.self)
+            } catch let error as RPCError where Self.isRevert(error) {
+                return nil
+            }
         }
-        let decimals = try ABIText.decimals(try await call("0x313ce567"))
-        return TokenMetadata(decimals: decimals, symbol: ABIText.symbol(try await call("0x95d89b41")))
+        guard let decimals = try await call("0x313ce567") else {
+            throw TokenReadProblem(description: "decimals() reverted: no ERC-20 token at this address on this chain")
+        }
+        return TokenMetadata(decimals: try ABIText.decimals(decimals), symbol: try await call("0x95d89b41").flatMap(ABIText.symbol))
+    }
+
+    /// A JSON-RPC error object (the node answered; the call failed), never an unreachable node.
+    static func isRevert(_ error: RPCError) -> Bool {
+        switch error {
+        case .rpc: return true
+        case .exhausted(let all): return !all.isEmpty && all.allSatisfy { if case .rpc = $0 { true } else { false } }
+        default: return false
+        }
     }
 }
 

@@ -18,6 +18,16 @@ import Testing
             let id = try #require(created.json["id"] as? String)
             #expect(key.hasPrefix("lsk_live_") && created.json["prefix"] as? String == String(key.prefix(16)))
             #expect(created.json["environment"] as? String == "production")
+            // The environment field, when sent, must name one; a key creates keys of its own only.
+            for (body, status) in [
+                (#"{"name":"e1","role":"service","environment":null}"#, 422), (#"{"name":"e2","role":"service","environment":"staging"}"#, 422),
+                (#"{"name":"e3","role":"service","environment":7}"#, 422), (#"{"name":"e4","role":"service","environment":"sandbox"}"#, 403),
+            ] {
+                let r = try await c.call(.post, "/v1/api_keys", key: h.operatorKey, json: body)
+                #expect(Int(r.status.code) == status && r.errorParam == "environment", "\(body): \(r.text)")
+            }
+            let sandbox = try await c.call(.post, "/v1/api_keys", key: h.sandboxOperatorKey, json: #"{"name":"e5","role":"service","environment":"sandbox"}"#)
+            #expect(sandbox.status == .created && (sandbox.json["key"] as? String)?.hasPrefix("lsk_test_") == true)
             #expect(try await c.call(.get, "/v1/customers", key: key).status == .ok)
             // The list shows the prefix and state, never a key.
             let list = try await c.call(.get, "/v1/api_keys", key: h.operatorKey)

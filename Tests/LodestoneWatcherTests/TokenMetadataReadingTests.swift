@@ -28,6 +28,37 @@ import Testing
             logger: ScanHarness.logger)
     }
 
+    /// ERC-20's `symbol()` is optional: a contract that reverts it is checked on its decimals; one
+    /// that reverts `decimals()` is no token.
+    @Test func anERC20WithoutSymbolIsReadAndOneWithoutDecimalsIsNoToken() async throws {
+        let token = "0x00000000000000000000000000000000005e9011"
+        let router = Router()
+        router.post("/") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 16)
+            let call = try #require(try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])
+            let id = call["id"] ?? 1
+            switch call["method"] as? String {
+            case "eth_chainId": return try Self.json(["jsonrpc": "2.0", "id": id, "result": "0xaa36a7"])
+            case "eth_call":
+                let args = try #require((call["params"] as? [Any])?.first as? [String: Any])
+                if args["to"] as? String == token, args["data"] as? String == "0x313ce567" {
+                    return try Self.json(["jsonrpc": "2.0", "id": id, "result": "0x" + Self.word6])
+                }
+                return try Self.json(["jsonrpc": "2.0", "id": id, "error": ["code": 3, "message": "execution reverted"]])
+            default: return try Self.json(["jsonrpc": "2.0", "id": id, "result": NSNull()])
+            }
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { c in
+            let url = "http://127.0.0.1:\(try #require(c.port))"
+            let source = EVMSource(
+                network: .ethereumSepolia, client: Self.client(url, network: .ethereumSepolia), nativeAssetID: "ETH-Sepolia", tokens: [:],
+                maxHeadAgeSeconds: 120, now: { 0 }, logger: ScanHarness.logger)
+            #expect(try await source.tokenMetadata(contract: token) == TokenMetadata(decimals: 6, symbol: nil))
+            await #expect(throws: TokenReadProblem.self) { try await source.tokenMetadata(contract: "0x0000000000000000000000000000000000000bad") }
+        }
+    }
+
     @Test func aTRC20ContractIsReadByConstantCalls() async throws {
         let router = Router()
         router.post("/wallet/getblockbynum") { _, _ in
